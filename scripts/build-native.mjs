@@ -1,0 +1,2 @@
+// placeholder: replaced by the native build script
+process.exit(0);
