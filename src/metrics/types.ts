@@ -59,3 +59,84 @@ export interface SegmentInput {
    */
   gridCrossings: [number, number, number, number, number, number];
 }
+
+/** A point in reference-frame pixels, [x, y] (x to the right, y down). */
+export type PointPx = [number, number];
+
+/** A non-fatal finding attached to a result: stable `code` for programs, `message` for people. */
+export interface MetricsWarning {
+  code: string;
+  message: string;
+}
+
+/** Vessel length per flow class, µm. */
+export interface LengthByFlowClass {
+  0: number;
+  1: number;
+  2: number;
+  3: number;
+  unclassified: number;
+}
+
+/**
+ * The consensus metrics for one vessel population (small vessels or all vessels) of one
+ * clip. Same keys in both populations; units in each field's comment and in
+ * schema/clip-result.schema.json. Computed only by computeClipMetrics (src/metrics/clip.ts).
+ */
+export interface MetricSet {
+  /** Total vessel density, mm/mm²: centerline length / analysed area (De Backer 2007). */
+  TVD: number;
+  /** Perfused vessel density, mm/mm²: length of classes 2 and 3 / analysed area. */
+  PVD: number;
+  /** Proportion of perfused vessels by length, %: perfused / classified length; null when nothing is classified. */
+  PPV: number | null;
+  /** Share of the length that could not be classified, %; null when there is no length. */
+  unclassifiedLengthPct: number | null;
+  /** PPV by grid crossings, %: perfused / classified crossings; null when no classified crossing. */
+  PPVCount: number | null;
+  /** De Backer score, 1/mm: all grid crossings / total grid line length. */
+  deBackerScore: number;
+  /** Perfused De Backer score, 1/mm: crossings of perfused vessels / total grid line length. */
+  perfusedDeBackerScore: number;
+  /** Microvascular flow index, quadrant method (0–3): mean of the scored quadrants; null when none scored. */
+  MFI: number | null;
+  /** Predominant flow class per quadrant (TL, TR, BL, BR); null when the quadrant has no classified vessel. */
+  MFIQuadrants: [FlowClass | null, FlowClass | null, FlowClass | null, FlowClass | null];
+  /** Vessel-by-vessel MFI (0–3): unweighted mean of per-vessel classes; null when none classified. */
+  MFIVessel: number | null;
+  /** Centerline length inside the analysed region per flow class, µm. */
+  lengthUmByFlowClass: LengthByFlowClass;
+  /** Vessels with centerline length inside the analysed region. */
+  vesselCount: number;
+  /** Length-weighted mean RBC velocity over vessels with a measured (uncensored) value, µm/s; null when none. */
+  meanVelocityUmPerS: number | null;
+  /** Length-weighted (population) SD of those velocities, µm/s; null under 2 measured vessels. */
+  sdVelocityUmPerS: number | null;
+  /** Vessels whose velocity entered the mean (measured, not censored). */
+  velocityMeasuredCount: number;
+  /** Vessels faster than the path can resolve (left out of the mean: it underestimates). */
+  censoredAboveCount: number;
+  /** Vessels slower than resolvable (left out of the mean). */
+  censoredBelowCount: number;
+  /** All crossings with the 6 grid lines. */
+  crossingCount: number;
+  /** Crossings by classified vessels. */
+  classifiedCrossingCount: number;
+  /** Crossings by perfused vessels (class 2 or 3). */
+  perfusedCrossingCount: number;
+}
+
+/** Output of computeClipMetrics. */
+export interface ClipMetrics {
+  /** Vessels with diameterUm < smallVesselMaxUm. */
+  small: MetricSet;
+  /** All vessels. */
+  all: MetricSet;
+  /** Analysed area, mm². */
+  analysedAreaMm2: number;
+  /** Total length of the 6 De Backer grid lines, mm. */
+  gridLineLengthMm: number;
+  /** The small-vessel threshold used, µm. */
+  smallVesselMaxUm: number;
+  warnings: MetricsWarning[];
+}

@@ -1,0 +1,49 @@
+// checks.h — argument validation shared by the C ABI entry points.
+//
+// Every entry point validates before touching memory so that bad input from JavaScript
+// becomes a status code, never a crash (native) or a trap (wasm). The pixel count is
+// computed in 64 bits so width*height cannot overflow before it is compared.
+#ifndef HVM_CHECKS_H
+#define HVM_CHECKS_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "hvm_core.h"
+
+namespace hvm {
+
+// Validates width/height and returns HVM_OK with *n = width*height, or an error status.
+inline int32_t check_dims(int32_t width, int32_t height, uint32_t* n) {
+  if (width <= 0 || height <= 0) return HVM_E_BAD_DIMENSIONS;
+  const int64_t count = static_cast<int64_t>(width) * static_cast<int64_t>(height);
+  if (count > HVM_MAX_PIXELS) return HVM_E_TOO_LARGE;
+  *n = static_cast<uint32_t>(count);
+  return HVM_OK;
+}
+
+// Entry points check lengths BEFORE pointers: an empty JS typed array may reach the core
+// as NULL from the addon but as a valid pointer from wasm, and both hosts must report the
+// same status for the same input.
+// Images are exactly width*height: a longer buffer is as suspicious as a shorter one
+// (it usually means width and height were swapped or mis-parsed).
+inline int32_t check_len(uint32_t len, uint32_t n) {
+  return len == n ? HVM_OK : HVM_E_BUFFER_SIZE;
+}
+
+// True when every sample is finite. Non-finite input is rejected rather than propagated
+// because NaN payload bits are the one thing IEEE leaves to the hardware.
+inline bool all_finite(const float* p, uint32_t n) {
+  // Exponent all-ones <=> NaN or Inf. Integer test: no FP compare, vectorises well.
+  uint32_t bad = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    memcpy(&bits, p + i, sizeof bits);
+    bad |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad == 0;
+}
+
+}  // namespace hvm
+
+#endif  // HVM_CHECKS_H

@@ -1,0 +1,265 @@
+/**
+ * The WebAssembly backend: wasm/hvm-core.wasm (built from native/core by wasm/build.mjs)
+ * behind the CoreBackend interface, with our own minimal WASI shim (never node:wasi).
+ *
+ * Memory discipline: inputs are copied into wasm memory (malloc), outputs copied out into
+ * fresh arrays, and everything allocated is freed. Any call may grow the memory, which
+ * detaches old ArrayBuffers, so views are re-made after every call into the module. A trap
+ * (WebAssembly.RuntimeError, or proc_exit) leaves the instance in an unknown state: it is
+ * discarded, a fresh instance is made from the compiled module, and WasmTrapError thrown.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { expectArray, expectDims, expectNumber } from './args.js';
+import { BackendUnavailableError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
+import { packageRoot } from './paths.js';
+import type { CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
+import { createWasiImports, WasiExit } from './wasi-shim.js';
+import { Wasm, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-api.js';
+
+/** The module's exports (native/core/hvm_core.h plus allocator and a test hook). */
+interface CoreExports {
+  memory: WasmMemory;
+  _initialize(): void;
+  malloc(bytes: number): number;
+  free(ptr: number): void;
+  hvm_frame_stats(frame: number, len: number, w: number, h: number, out: number): number;
+  hvm_gaussian_blur(src: number, srcLen: number, w: number, h: number, sigma: number, dst: number, dstLen: number): number;
+  hvm_accumulate_frame(acc: number, accLen: number, frame: number, frameLen: number, w: number, h: number): number;
+  hvm_phase_correlate(ref: number, refLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
+  hvm_detmath_eval(fn: number, x: number, y: number, out: number, n: number): number;
+  hvm_status_message(status: number): number;
+  hvm_core_version(): number;
+  hvm_core_simd(): number;
+  hvm_debug_trap(): number;
+}
+
+const FRAME_STATS_BYTES = 1048; // sizeof(hvm_frame_stats_t), pinned in native/core/status.cpp
+const PHASE_RESULT_BYTES = 24;
+
+export function wasmPath(): string {
+  return path.join(packageRoot(), 'wasm', 'hvm-core.wasm');
+}
+
+export const WASM_HINT =
+  'Reinstall hvm-engine (wasm/hvm-core.wasm ships with the package), or from a checkout run `npm run build:wasm` ' +
+  '(needs Debian clang-14, lld-14, wasi-libc, libclang-rt-14-dev-wasm32).';
+
+/** Whether this JavaScript engine accepts 128-bit SIMD wasm (a tiny v128.const probe). */
+export function wasmSimdSupported(): boolean {
+  // (module (func (result v128) v128.const i32x4 0 0 0 0))
+  const probe = new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
+    0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b,
+  ]);
+  return Wasm.validate(probe);
+}
+
+/** Scratch allocations of one call, freed together. */
+class Arena {
+  private readonly ptrs: number[] = [];
+  constructor(private readonly ex: CoreExports, private readonly op: string) {}
+
+  alloc(bytes: number): number {
+    const ptr = this.ex.malloc(Math.max(bytes, 1)) >>> 0;
+    if (ptr === 0) throw new CoreError(CoreStatus.NO_MEMORY, this.op, 'wasm', 'out of memory in the WebAssembly core');
+    this.ptrs.push(ptr);
+    return ptr;
+  }
+
+  /** Copies a typed array in; returns its address. */
+  copyIn(src: ArrayBufferView): number {
+    const ptr = this.alloc(src.byteLength);
+    new Uint8Array(this.ex.memory.buffer, ptr, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
+    return ptr;
+  }
+
+  freeAll(): void {
+    for (const p of this.ptrs) this.ex.free(p);
+    this.ptrs.length = 0;
+  }
+}
+
+/** Typed-array length as the core's uint32 (saturated like the addon does). */
+const len32 = (n: number): number => (n > 0xffffffff ? 0xffffffff : n);
+
+export class WasmBackend implements CoreBackend {
+  readonly name = 'wasm' as const;
+  readonly coreVersion: string;
+  readonly simd: boolean;
+  private ex: CoreExports;
+  /** How many times a trap forced a fresh instance (for diagnostics and tests). */
+  resets = 0;
+
+  constructor(private readonly module: WasmModule, instance?: WasmInstance) {
+    this.ex = instance !== undefined ? start(instance) : instantiate(module);
+    this.coreVersion = this.cString(this.ex.hvm_core_version());
+    this.simd = this.ex.hvm_core_simd() !== 0;
+  }
+
+  frameStats(frame: Uint8Array, width: number, height: number): FrameStats {
+    const op = 'frameStats';
+    expectArray(op, 'frame', frame, Uint8Array);
+    expectDims(op, this.name, width, height);
+    return this.call(op, (ex, a) => {
+      const f = a.copyIn(frame);
+      const out = a.alloc(FRAME_STATS_BYTES);
+      this.check(op, ex.hvm_frame_stats(f, len32(frame.length), width, height, out));
+      const dv = new DataView(ex.memory.buffer, out, FRAME_STATS_BYTES);
+      return {
+        mean: dv.getFloat64(0, true),
+        sd: dv.getFloat64(8, true),
+        min: dv.getInt32(16, true),
+        max: dv.getInt32(20, true),
+        histogram: new Uint32Array(ex.memory.buffer.slice(out + 24, out + 24 + 1024)),
+      };
+    });
+  }
+
+  gaussianBlur(src: Float32Array, width: number, height: number, sigmaPx: number): Float32Array {
+    const op = 'gaussianBlur';
+    expectArray(op, 'src', src, Float32Array);
+    expectDims(op, this.name, width, height);
+    expectNumber(op, 'sigmaPx', sigmaPx);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(src);
+      const d = a.alloc(src.byteLength);
+      this.check(op, ex.hvm_gaussian_blur(s, len32(src.length), width, height, sigmaPx, d, len32(src.length)));
+      return new Float32Array(ex.memory.buffer.slice(d, d + src.byteLength));
+    });
+  }
+
+  accumulateFrame(acc: Float64Array, frame: Uint8Array, width: number, height: number): void {
+    const op = 'accumulateFrame';
+    expectArray(op, 'acc', acc, Float64Array);
+    expectArray(op, 'frame', frame, Uint8Array);
+    expectDims(op, this.name, width, height);
+    this.call(op, (ex, a) => {
+      const p = a.copyIn(acc);
+      const f = a.copyIn(frame);
+      this.check(op, ex.hvm_accumulate_frame(p, len32(acc.length), f, len32(frame.length), width, height));
+      acc.set(new Float64Array(ex.memory.buffer, p, acc.length));
+    });
+  }
+
+  phaseCorrelate(reference: Float32Array, moving: Float32Array, width: number, height: number): PhaseCorrelation {
+    const op = 'phaseCorrelate';
+    expectArray(op, 'reference', reference, Float32Array);
+    expectArray(op, 'moving', moving, Float32Array);
+    expectDims(op, this.name, width, height);
+    return this.call(op, (ex, a) => {
+      const r = a.copyIn(reference);
+      const m = a.copyIn(moving);
+      const out = a.alloc(PHASE_RESULT_BYTES);
+      this.check(op, ex.hvm_phase_correlate(r, len32(reference.length), m, len32(moving.length), width, height, out));
+      const dv = new DataView(ex.memory.buffer, out, PHASE_RESULT_BYTES);
+      return { dx: dv.getFloat64(0, true), dy: dv.getFloat64(8, true), peak: dv.getFloat64(16, true) };
+    });
+  }
+
+  /** detmath self-check (hvm_detmath_eval): fn 1 exp, 2 log, 3 sin, 4 cos, 5 atan2(x, y), 6 sqrt. */
+  detmathEval(fn: number, x: Float64Array, y?: Float64Array): Float64Array {
+    const op = 'detmathEval';
+    return this.call(op, (ex, a) => {
+      if (y !== undefined && y.length !== x.length) this.check(op, CoreStatus.BUFFER_SIZE);
+      const px = a.copyIn(x);
+      const py = y !== undefined ? a.copyIn(y) : 0;
+      const out = a.alloc(x.byteLength);
+      this.check(op, ex.hvm_detmath_eval(fn, px, py, out, len32(x.length)));
+      return new Float64Array(ex.memory.buffer.slice(out, out + x.byteLength));
+    });
+  }
+
+  /** Test hook: runs an export that executes `unreachable`, to exercise trap recovery. */
+  debugTrap(): void {
+    this.call('debugTrap', (ex) => {
+      ex.hvm_debug_trap();
+    });
+  }
+
+  /** Bytes of linear memory now (it only grows while the instance lives). */
+  memoryBytes(): number {
+    return this.ex.memory.buffer.byteLength;
+  }
+
+  private call<T>(op: string, body: (ex: CoreExports, arena: Arena) => T): T {
+    const ex = this.ex;
+    const arena = new Arena(ex, op);
+    let trapped = false;
+    try {
+      return body(ex, arena);
+    } catch (e) {
+      if (e instanceof Wasm.RuntimeError || e instanceof WasiExit) {
+        trapped = true;
+        this.ex = instantiate(this.module);
+        this.resets++;
+        throw new WasmTrapError(op, e);
+      }
+      throw e;
+    } finally {
+      if (!trapped) arena.freeAll();
+    }
+  }
+
+  private check(op: string, status: number): void {
+    if (status !== 0) throw new CoreError(status, op, this.name, this.cString(this.ex.hvm_status_message(status)));
+  }
+
+  private cString(ptr: number): string {
+    const mem = new Uint8Array(this.ex.memory.buffer);
+    let end = ptr >>> 0;
+    while (end < mem.length && mem[end] !== 0) end++;
+    return Buffer.from(mem.subarray(ptr >>> 0, end)).toString('utf8');
+  }
+}
+
+function start(instance: WasmInstance): CoreExports {
+  const ex = instance.exports as unknown as CoreExports;
+  ex._initialize(); // reactor: run static constructors once
+  return ex;
+}
+
+function instantiate(module: WasmModule): CoreExports {
+  let ex: CoreExports | undefined;
+  const imports = createWasiImports(module, () => {
+    if (ex === undefined) throw new Error('WASI call before the instance exists');
+    return ex.memory;
+  });
+  ex = start(new Wasm.Instance(module, imports));
+  return ex;
+}
+
+function readWasm(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new BackendUnavailableError('wasm', `cannot read ${file} (${(e as Error).message})`, WASM_HINT, e);
+  }
+}
+
+function unavailable(file: string, e: unknown): BackendUnavailableError {
+  const why = e instanceof Error ? e.message : String(e);
+  const simd = wasmSimdSupported() ? '' : ' This JavaScript engine lacks WebAssembly SIMD (Node >= 16.4 has it).';
+  return new BackendUnavailableError('wasm', `cannot instantiate ${file} (${why}).${simd}`, WASM_HINT, e);
+}
+
+/** Loads and instantiates the wasm core synchronously (fine for a ~30 KB module). */
+export function createWasmBackend(file: string = wasmPath()): WasmBackend {
+  const bytes = readWasm(file);
+  try {
+    return new WasmBackend(new Wasm.Module(bytes));
+  } catch (e) {
+    throw unavailable(file, e);
+  }
+}
+
+/** Same, compiling off the main thread's critical path (WebAssembly.compile). */
+export async function createWasmBackendAsync(file: string = wasmPath()): Promise<WasmBackend> {
+  const bytes = readWasm(file);
+  try {
+    const module = await Wasm.compile(bytes);
+    return new WasmBackend(module);
+  } catch (e) {
+    throw unavailable(file, e);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The clip result contract, `hvm-engine/clip-result@1`: the JSON every analysis writes
+ * (`hvm analyze --json`). These types mirror schema/clip-result.schema.json, which is the
+ * normative definition (units and meanings in each property's description); tests validate
+ * hand-built and computed results against it so the two cannot drift apart unnoticed.
+ * Versioning policy: schema/README.md.
+ */
+import type { BackendName } from '../backend/types.js';
+import type { FlowClass, MetricSet, PointPx, VelocityEstimate } from '../metrics/types.js';
+
+export type { MetricSet } from '../metrics/types.js';
+
+/** The value of the `schema` field of this contract version. */
+export const CLIP_RESULT_SCHEMA_ID = 'hvm-engine/clip-result@1' as const;
+
+export interface ClipResult {
+  schema: typeof CLIP_RESULT_SCHEMA_ID;
+  engine: { version: string; backend: BackendName };
+  source: ClipSource;
+  calibration: ClipCalibration;
+  analysis: ClipAnalysis;
+  metrics: { small: MetricSet; all: MetricSet };
+  vessels: VesselResult[];
+  /** Every threshold and option used, by name. */
+  parameters: Record<string, ParameterValue>;
+  warnings: ResultWarning[];
+}
+
+export interface ClipSource {
+  /** As the user gave it. */
+  path: string;
+  /** Lower-case hex. */
+  sha256: string;
+  container: string;
+  codec: string | null;
+  width: number;
+  height: number;
+  /** "num:den", e.g. "16:15". */
+  sampleAspectRatio: string;
+  /** frames/s */
+  fps: number;
+  headerFrameCount: number | null;
+  frameCount: number;
+  /** s */
+  durationS: number;
+  interlaced: boolean;
+  truncated: boolean;
+  decoder: { path: string | null; version: string | null };
+  framesHash: string;
+}
+
+export interface ClipCalibration {
+  /** µm/px */
+  umPerPxX: number;
+  /** µm/px */
+  umPerPxY: number;
+  source: 'device-profile' | 'option' | 'sidecar';
+  device: string | null;
+  /** µm */
+  smallVesselMaxUm: number;
+}
+
+export interface ClipAnalysis {
+  /** s */
+  window: { startS: number; endS: number };
+  referenceFrame: number;
+  /** Reference-frame px. */
+  analysedRegion: { x: number; y: number; width: number; height: number };
+  /** mm² */
+  analysedAreaMm2: number;
+  framesUsed: number;
+  framesDropped: number;
+}
+
+export interface VesselResult {
+  id: string;
+  /** Centerline, reference-frame px. */
+  points: PointPx[];
+  /** µm, inside the analysed region. */
+  lengthUm: number;
+  /** µm, median over the interior. */
+  diameterUm: number;
+  /** [min, max], µm. */
+  diameterRangeUm: [number, number];
+  small: boolean;
+  flowClass: FlowClass | null;
+  classReason: string;
+  velocity: VelocityEstimate | null;
+  /** 0–1 */
+  stoppedFraction: number | null;
+  /** [h¼, h½, h¾, v¼, v½, v¾] */
+  gridCrossings: [number, number, number, number, number, number];
+}
+
+export interface ParameterValue {
+  value: number | string | boolean | null;
+  unit: string;
+}
+
+export interface ResultWarning {
+  code: string;
+  message: string;
+}

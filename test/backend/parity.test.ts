@@ -1,0 +1,158 @@
+/**
+ * Native and wasm must give BITWISE-identical results: every entry point runs on both
+ * backends over seeded random inputs, odd sizes and edge cases, and the outputs are
+ * compared byte for byte (typed arrays as bytes, scalars as float64 bit patterns). Any
+ * change to one backend's arithmetic — a compiler flag, FMA contraction, a libm call,
+ * a different summation order — fails here.
+ */
+import { describe, expect, test } from 'vitest';
+import { CoreError } from '../../src/backend/errors.js';
+import type { CoreBackend } from '../../src/backend/types.js';
+import { bothBackends, expectSameBytes, f64Bits, randomF32, randomU8, rng, texture } from './helpers.js';
+
+const { native, wasm } = bothBackends();
+const SIZES: [number, number][] = [
+  [1, 1], [2, 3], [3, 1], [1, 17], [37, 23], [64, 64], [33, 65], [720, 576],
+];
+
+function sameScalar(a: number, b: number, label: string): void {
+  expect(f64Bits(b), label).toBe(f64Bits(a));
+}
+
+/** Runs fn on both backends; if either throws, both must throw the same CoreError status. */
+function onBoth<T>(fn: (b: CoreBackend) => T): [T, T] | undefined {
+  const results: ({ ok: T } | { err: unknown })[] = [native!, wasm].map((b) => {
+    try {
+      return { ok: fn(b) };
+    } catch (err) {
+      return { err };
+    }
+  });
+  const [n, w] = results as [{ ok?: T; err?: unknown }, { ok?: T; err?: unknown }];
+  if ('err' in n || 'err' in w) {
+    expect(n.err, 'both backends must fail alike').toBeInstanceOf(CoreError);
+    expect(w.err, 'both backends must fail alike').toBeInstanceOf(CoreError);
+    expect((w.err as CoreError).status).toBe((n.err as CoreError).status);
+    expect((w.err as CoreError).message.replace('wasm', 'native')).toBe((n.err as CoreError).message);
+    return undefined;
+  }
+  return [n.ok as T, w.ok as T];
+}
+
+describe.skipIf(native === undefined)('native vs wasm: bitwise parity', () => {
+  test('both report the same core version', () => {
+    expect(wasm.coreVersion).toBe(native!.coreVersion);
+  });
+
+  test('frameStats', () => {
+    let seed = 1;
+    for (const [w, h] of SIZES) {
+      const n = w * h;
+      const frames = [
+        randomU8(n, seed++),
+        new Uint8Array(n), // all black
+        new Uint8Array(n).fill(255),
+        Uint8Array.from({ length: n }, (_, i) => (i * 7) & 255), // ramp
+        Uint8Array.from(randomU8(n, seed++), (v) => (v < 128 ? 3 : 250)), // bimodal
+      ];
+      for (const f of frames) {
+        const [a, b] = onBoth((be) => be.frameStats(f, w, h))!;
+        const label = `frameStats ${w}x${h}`;
+        sameScalar(a.mean, b.mean, `${label} mean`);
+        sameScalar(a.sd, b.sd, `${label} sd`);
+        expect(b.min).toBe(a.min);
+        expect(b.max).toBe(a.max);
+        expectSameBytes(a.histogram, b.histogram, `${label} histogram`);
+      }
+    }
+  });
+
+  test('gaussianBlur', () => {
+    let seed = 100;
+    const sigmas = [0, -1, 0.1, 0.5, 1, 1.7, 2.5, 4, 9.3];
+    for (const [w, h] of SIZES) {
+      const n = w * h;
+      const inputs = [
+        randomF32(n, seed++),
+        randomF32(n, seed++, -1e6, 1e6),
+        randomF32(n, seed++, -1e-38, 1e-38), // subnormals: no flush-to-zero on either side
+        texture(w, h, 0, 0, seed++),
+      ];
+      for (const src of inputs) {
+        for (const s of w * h > 100_000 ? [0.5, 2.5] : sigmas) {
+          const [a, b] = onBoth((be) => be.gaussianBlur(src, w, h, s))!;
+          expectSameBytes(a, b, `gaussianBlur ${w}x${h} sigma ${s}`);
+        }
+      }
+    }
+  });
+
+  test('gaussianBlur with sigma far larger than the image', () => {
+    const src = randomF32(37 * 23, 9);
+    const [a, b] = onBoth((be) => be.gaussianBlur(src, 37, 23, 40))!;
+    expectSameBytes(a, b, 'gaussianBlur sigma 40 on 37x23');
+  });
+
+  test('accumulateFrame', () => {
+    let seed = 200;
+    for (const [w, h] of SIZES) {
+      const n = w * h;
+      const r = rng(seed++);
+      const start = Float64Array.from({ length: n }, () => r() * 1e6 - 5e5); // non-integers too
+      const accN = start.slice();
+      const accW = start.slice();
+      for (let k = 0; k < 3; k++) {
+        const f = randomU8(n, seed++);
+        native!.accumulateFrame(accN, f, w, h);
+        wasm.accumulateFrame(accW, f, w, h);
+      }
+      expectSameBytes(accN, accW, `accumulateFrame ${w}x${h}`);
+    }
+  });
+
+  test('phaseCorrelate', () => {
+    const cases: [number, number, number, number][] = [
+      [37, 23, 1, 2], [64, 64, 3, -5], [64, 64, 1.5, 0.25], [33, 65, -2.25, 4.5], [1, 1, 0, 0],
+      [2, 3, 0, 0], [1, 17, 0, 1], [128, 96, 0.3, -0.7], [720, 576, 10.3, -4.6],
+    ];
+    let seed = 300;
+    for (const [w, h, dx, dy] of cases) {
+      const ref = texture(w, h, 0, 0, seed);
+      const pairs: [Float32Array, Float32Array][] = [
+        [ref, texture(w, h, dx, dy, seed)],
+        [randomF32(w * h, seed + 1), randomF32(w * h, seed + 2)], // unrelated noise
+        [new Float32Array(w * h).fill(5), new Float32Array(w * h).fill(5)], // flat: no peak
+      ];
+      seed += 3;
+      for (const [a, m] of pairs) {
+        const [rn, rw] = onBoth((be) => be.phaseCorrelate(a, m, w, h))!;
+        const label = `phaseCorrelate ${w}x${h} (${dx}, ${dy})`;
+        sameScalar(rn.dx, rw.dx, `${label} dx`);
+        sameScalar(rn.dy, rw.dy, `${label} dy`);
+        sameScalar(rn.peak, rw.peak, `${label} peak`);
+      }
+    }
+  });
+
+  test('detmath (exp, log, sin, cos, atan2, sqrt) over wide ranges and special values', () => {
+    const r = rng(400);
+    const specials = [0, -0, 1, -1, 0.5, 1e-310, -1e-310, 5e-324, 1e308, -1e308, Infinity, -Infinity, NaN, 709.78, -745.13, Math.PI, 1e9, -1e9, 1e10];
+    const x = Float64Array.from([...specials, ...Array.from({ length: 20000 }, (_, i) => (r() * 2 - 1) * 10 ** ((i % 12) - 4))]);
+    const y = Float64Array.from(x, (_, i) => (r() * 2 - 1) * 10 ** ((i % 7) - 3)).map((v, i) => (i < specials.length ? specials[specials.length - 1 - i]! : v));
+    for (const fn of [1, 2, 3, 4, 5, 6]) {
+      const a = native!.detmathEval(fn, x, y);
+      const b = wasm.detmathEval(fn, x, y);
+      expectSameBytes(a, b, `detmath fn ${fn}`);
+    }
+  });
+
+  test('errors are identical too', () => {
+    const f = new Uint8Array(10);
+    expect(onBoth((b) => b.frameStats(f, 3, 3))).toBeUndefined();
+    expect(onBoth((b) => b.frameStats(new Uint8Array(0), 0, 5))).toBeUndefined();
+    expect(onBoth((b) => b.gaussianBlur(new Float32Array(4), 2, 2, NaN))).toBeUndefined();
+    expect(onBoth((b) => b.gaussianBlur(Float32Array.of(1, NaN, 2, 3), 2, 2, 1))).toBeUndefined();
+    expect(onBoth((b) => b.phaseCorrelate(new Float32Array(4), new Float32Array(5), 2, 2))).toBeUndefined();
+    expect(onBoth((b) => b.accumulateFrame(new Float64Array(0), new Uint8Array(0), 1, 1))).toBeUndefined();
+  });
+});
