@@ -148,14 +148,14 @@ try {
     const w = await writePhantom(fx.options, outDir);
     const t = w.truth;
     const m = t.metrics.fullFrame;
-    const bytes = (await sizeOf(w.clipPath)) + (await sizeOf(w.truthPath)) + (await sizeOf(w.calibrationPath));
+    const bytes = (await sizeOf(w.clipPath)) + (await sizeOf(w.truthPath)) + (w.calibrationPath === null ? 0 : await sizeOf(w.calibrationPath));
     total += bytes;
     clips.push({
       name: fx.options.name,
       description: fx.description,
       file: relative(outDir, w.clipPath),
       truth: relative(outDir, w.truthPath),
-      calibration: relative(outDir, w.calibrationPath),
+      calibration: w.calibrationPath === null ? `device profile ${fx.options.device}` : relative(outDir, w.calibrationPath),
       codec: t.settings.codec,
       width: t.clip.width,
       height: t.clip.height,

@@ -219,8 +219,8 @@ export interface WrittenPhantom {
   /** The clip file (or the PNG folder). */
   clipPath: string;
   truthPath: string;
-  /** Calibration sidecar (<name>.calibration.json) with the exact µm/px, for `hvm analyze`. */
-  calibrationPath: string;
+  /** Calibration sidecar (<name>.calibration.json) with the exact µm/px, for `hvm analyze`; null for device-profile clips. */
+  calibrationPath: string | null;
   /** sha256 of the raw rendered frames (all frames concatenated): encoder-independent. */
   framesSha256: string;
   truth: PhantomTruth;
@@ -262,10 +262,15 @@ export async function writePhantom(options: PhantomOptions, outDir: string, opts
   }
   const truthPath = join(outDir, `${o.name}.truth.json`);
   await writeFile(truthPath, serializeTruth(p.truth));
-  const calibrationPath = join(outDir, `${o.name}.calibration.json`);
-  await writeFile(
-    calibrationPath,
-    `${JSON.stringify({ umPerPxX: o.scale.umPerPxX, umPerPxY: o.scale.umPerPxY, note: `hvm-engine phantom seed ${o.seed}: exact scale of the synthetic clip` }, null, 2)}\n`,
-  );
+  // A clip made from a device profile is calibrated by that profile (`hvm analyze --device`),
+  // as a user's real clip would be; any other gets a sidecar with its exact scale.
+  let calibrationPath: string | null = null;
+  if (o.device === null) {
+    calibrationPath = join(outDir, `${o.name}.calibration.json`);
+    await writeFile(
+      calibrationPath,
+      `${JSON.stringify({ umPerPxX: o.scale.umPerPxX, umPerPxY: o.scale.umPerPxY, note: `hvm-engine phantom seed ${o.seed}: exact scale of the synthetic clip` }, null, 2)}\n`,
+    );
+  }
   return { clipPath, truthPath, calibrationPath, framesSha256: hash.digest('hex'), truth: p.truth, elapsedS: (performance.now() - t0) / 1000 };
 }

@@ -10,6 +10,24 @@ import type { FlowClass, MetricSet, PointPx, VelocityEstimate } from '../metrics
 
 export type { MetricSet } from '../metrics/types.js';
 
+/**
+ * A metric set as reported: every metric may be null when the analysis did not measure it
+ * (a stage that has not run, or a definition that gives no value). A zero always means zero.
+ */
+export type ReportedMetricSet = { [K in keyof MetricSet]: MetricSet[K] | null };
+
+/** A metric set in which nothing was measured. */
+export function unmeasuredMetricSet(): ReportedMetricSet {
+  return {
+    TVD: null, PVD: null, PPV: null, unclassifiedLengthPct: null, PPVCount: null,
+    deBackerScore: null, perfusedDeBackerScore: null, MFI: null,
+    MFIQuadrants: null, MFIVessel: null, lengthUmByFlowClass: null, vesselCount: null,
+    meanVelocityUmPerS: null, sdVelocityUmPerS: null, velocityMeasuredCount: null,
+    censoredAboveCount: null, censoredBelowCount: null, crossingCount: null,
+    classifiedCrossingCount: null, perfusedCrossingCount: null,
+  };
+}
+
 /** The value of the `schema` field of this contract version. */
 export const CLIP_RESULT_SCHEMA_ID = 'hvm-engine/clip-result@1' as const;
 
@@ -19,7 +37,8 @@ export interface ClipResult {
   source: ClipSource;
   calibration: ClipCalibration;
   analysis: ClipAnalysis;
-  metrics: { small: MetricSet; all: MetricSet };
+  /** Null entries: not measured (see warnings); never a silent zero. */
+  metrics: { small: ReportedMetricSet; all: ReportedMetricSet };
   vessels: VesselResult[];
   /** Every threshold and option used, by name. */
   parameters: Record<string, ParameterValue>;

@@ -54,7 +54,7 @@ describe('phantom encoding', () => {
     expect(sha256(generatePhantom(base).frames())).toBe(w.framesSha256);
     const t = await readTruth(w.truthPath);
     expect(t.frames).toHaveLength(5);
-    const cal = JSON.parse(await readFile(w.calibrationPath, 'utf8')) as { umPerPxX: number };
+    const cal = JSON.parse(await readFile(w.calibrationPath!, 'utf8')) as { umPerPxX: number };
     expect(cal.umPerPxX).toBe(1.3);
   });
 
