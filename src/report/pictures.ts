@@ -11,5 +11,6 @@ export async function writeGrayPng(path: string, image: Float32Array, width: num
     const v = Math.round(image[i]!);
     bytes[i] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
-  await sharp(bytes, { raw: { width, height, channels: 1 } }).png().toFile(path);
+  // 'b-w' keeps it one channel: libvips would otherwise write a grey image as sRGB.
+  await sharp(bytes, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toFile(path);
 }
