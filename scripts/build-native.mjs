@@ -17,14 +17,14 @@ import { fileURLToPath } from 'node:url';
 
 const required = process.argv.includes('--required');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const HINT = 'native build failed, hvm will run on the wasm backend; run `npm run build:native` to see why';
+const HINT = 'hvm will run on the wasm backend (same results, slower); run `npm run build:native` to see the full output';
 
 function fail(message) {
   if (required) {
     console.error(`build-native: ${message}`);
     process.exit(1);
   }
-  console.warn(`hvm-engine: ${HINT}`);
+  console.warn(`hvm-engine: native build failed: ${message}\nhvm-engine: ${HINT}`);
   process.exit(0);
 }
 
@@ -37,14 +37,15 @@ function findNodeGyp() {
   }
 }
 
-const nodedir = path.resolve(process.execPath, '../..');
+// HVM_NODEDIR points at another headers tree (and lets tests exercise the failure path).
+const nodedir = process.env.HVM_NODEDIR ? path.resolve(process.env.HVM_NODEDIR) : path.resolve(process.execPath, '../..');
 const header = path.join(nodedir, 'include', 'node', 'node_api.h');
 if (!existsSync(header)) {
   fail(
     `Node headers not found at ${header}. Install the headers of this Node ` +
       `(${process.version}): on Debian/Ubuntu the nodejs package from NodeSource ships them, ` +
-      `with Debian's own nodejs install libnode-dev; or set npm_config_nodedir to a Node ` +
-      `source/headers tree.`,
+      `with Debian's own nodejs install libnode-dev; or set HVM_NODEDIR to a Node ` +
+      `headers tree (the folder that holds include/node).`,
   );
 }
 
