@@ -76,3 +76,6 @@ export type { BackendName, CoreBackend, FrameStats, PhaseCorrelation } from './b
 // Phantom clips with exact truth (for checking the engine on your own machine).
 export { generatePhantom, writePhantom, truthMetricsForRegion, readTruth } from './phantom/index.js';
 export type { PhantomOptions, PhantomTruth } from './phantom/index.js';
+
+// Agreement with manual scoring (hvm compare).
+export * from './compare/index.js';

@@ -6,12 +6,22 @@
 import { HvmError } from '../errors.js';
 import { engineVersion } from '../version.js';
 import { runAnalyze } from './analyze.js';
+import { compareUsage, runCompare } from './compare.js';
 import { runDoctor } from './doctor.js';
+import { phantomUsage, runPhantom } from './phantom.js';
 import { mainUsage, UsageError } from './usage.js';
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  analyze: runAnalyze,
-  doctor: runDoctor,
+interface Command {
+  run: (argv: string[]) => Promise<number>;
+  /** Help for `hvm COMMAND --help` (the main usage when the command has none of its own). */
+  usage: string;
+}
+
+const commands: Record<string, Command> = {
+  analyze: { run: runAnalyze, usage: mainUsage },
+  doctor: { run: runDoctor, usage: mainUsage },
+  compare: { run: runCompare, usage: compareUsage },
+  phantom: { run: runPhantom, usage: phantomUsage },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -24,13 +34,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${engineVersion}\n`);
     return 0;
   }
-  const run = commands[cmd];
-  if (run === undefined) throw new UsageError(`unknown command "${cmd}".`);
+  const command = commands[cmd];
+  if (command === undefined) throw new UsageError(`unknown command "${cmd}".`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(mainUsage);
+    process.stdout.write(command.usage);
     return 0;
   }
-  return run(rest);
+  return command.run(rest);
 }
 
 main(process.argv.slice(2)).then(

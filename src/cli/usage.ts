@@ -12,13 +12,18 @@ export const mainUsage = `hvm — handheld vital microscopy clips to consensus m
 Usage:
   hvm analyze CLIP [--device NAME | --um-per-px N] [--json FILE] [--out DIR] [--backend native|wasm]
   hvm doctor [--json] [--require-all]
-  hvm --help | --version
+  hvm compare --manual SCORES.(csv|xlsx) --engine (STUDY_DIR | clips.csv) --out DIR [...]
+  hvm phantom --seed N --out DIR [...]
+  hvm COMMAND --help | hvm --help | --version
 
 Commands:
   analyze   Decode one clip (AVI, MP4, MOV, or a folder of numbered frames), run the analysis,
             print a short table, and write the clip result contract (JSON) with --json.
   doctor    Show Node, the core backend in use and why, both backends' availability,
             the ffmpeg found and any warnings about it.
+  compare   Agreement of the engine with manual scores (Bland–Altman, ICC, Lin's CCC,
+            weighted kappa, within-patient change), with plots.
+  phantom   Render a synthetic clip with exact ground truth, to check the engine.
 
 Calibration (required for analyze: every length, density and speed depends on it):
   --device NAME     a device profile (physical field of view; µm/px follows from the clip)
