@@ -2,10 +2,12 @@
 /**
  * Phantom realism check: crude image statistics measured the same way on the real
  * sublingual frame (../shared/data/real-frames/sublingual-idf-frame.png, ~1.8 µm/px) and on
- * frame 0 of a phantom, printed side by side, plus docs/phantom-vs-real.png (phantom frame
- * 0 beside the real frame).
+ * frame 0 of a phantom, printed side by side, plus out/phantom-vs-real.png (phantom frame
+ * 0 beside the real frame, for local viewing only) and docs/phantom-frame0.png (the phantom
+ * alone, committed).
  *
- *   npm run build:ts && node scripts/phantom-realism.mjs [--seed N] [--real PATH] [--no-png]
+ *   npm run build:ts && node scripts/phantom-realism.mjs [--seed N] [--real PATH] [--no-png] [--png PATH]
+ *   (or `npm run phantom:realism`)
  *
  * The statistics (all crude, for comparison only, never for the engine):
  *  - background level: median of a heavy Gaussian blur (σ 12 px) of the frame;
@@ -18,6 +20,11 @@
  *  - ridge width: full width at half depth across ridges, µm (median, IQR).
  * The real frame's scale is not recorded: 1.8 µm/px is the README's estimate for a whole
  * CytoCam field.
+ *
+ * The side-by-side picture goes to out/ (git-ignored) because it contains the real frame,
+ * whose terms allow local research use but not redistribution: it must never be committed.
+ * docs/phantom-frame0.png (phantom only, referenced from docs/phantom.md) is committed. Both
+ * are 64-level grey palette PNGs at full resolution (the limit for docs is 400 kB).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -231,7 +238,7 @@ for (const r of rows) console.log(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2
 console.log(`(phantom setup + first frame: ${renderMs.toFixed(0)} ms)`);
 
 if (!args.includes('--no-png')) {
-  const out = join(root, 'docs', 'phantom-vs-real.png');
+  const out = resolve(arg('--png', join(root, 'out', 'phantom-vs-real.png')));
   if (!existsSync(dirname(out))) mkdirSync(dirname(out), { recursive: true });
   // Phantom at its native 720×576 beside the real frame scaled to the same height.
   const realScaled = await sharp(realPath).greyscale().resize({ height: 576 }).raw().toBuffer({ resolveWithObject: true });
@@ -242,6 +249,18 @@ if (!args.includes('--no-png')) {
     canvas.set(frame.subarray(y * 720, (y + 1) * 720), y * W);
     canvas.set(realScaled.data.subarray(y * realScaled.info.width * realScaled.info.channels, (y + 1) * realScaled.info.width * realScaled.info.channels).filter((_, i) => i % realScaled.info.channels === 0), y * W + 720 + gap);
   }
-  await sharp(canvas, { raw: { width: W, height: 576, channels: 1 } }).png({ compressionLevel: 9 }).toFile(out);
-  console.log(`wrote ${out} (phantom left, real right)`);
+  // Grey, 64-level palette: the docs picture stays small (the frames are noisy: a full 8-bit
+  // grey PNG is ≈ 480 kB, the RGB one this script used to write ≈ 840 kB).
+  const info = await sharp(canvas, { raw: { width: W, height: 576, channels: 1 } })
+    .toColourspace('b-w')
+    .png({ compressionLevel: 9, palette: true, colours: 64, dither: 0.5 })
+    .toFile(out);
+  console.log(`wrote ${out} (phantom left, real right; ${W}×576, ${(info.size / 1024).toFixed(0)} kB; local only, never commit it)`);
+  const docsPng = join(root, 'docs', 'phantom-frame0.png');
+  const docInfo = await sharp(Buffer.from(frame.buffer, frame.byteOffset, 720 * 576), { raw: { width: 720, height: 576, channels: 1 } })
+    .toColourspace('b-w')
+    .png({ compressionLevel: 9, palette: true, colours: 64, dither: 0.5 })
+    .toFile(docsPng);
+  console.log(`wrote ${docsPng} (phantom frame 0 alone, ${(docInfo.size / 1024).toFixed(0)} kB)`);
+  if (docInfo.size > 400 * 1024) console.warn('warning: the docs picture is over the 400 kB budget');
 }

@@ -20,7 +20,8 @@
  */
 import { HvmError } from '../errors.js';
 import type { FlowClass } from '../metrics/types.js';
-import { clamp, dexp, dsin, TWO_PI } from './dmath.js';
+import { clamp, dexp, dlog, dsin, TWO_PI } from './dmath.js';
+import { classifyVelocity, DEFAULT_FLOW_THRESHOLDS, thresholdMargin, type FlowThresholds, type ThresholdMargin } from './flow-thresholds.js';
 import type { Point } from './geometry.js';
 import { polylineLength } from './geometry.js';
 import type { NetworkVessel } from './network.js';
@@ -74,6 +75,14 @@ export interface FlowOptions {
   continuousMeanUmPerS: number;
   /** Venules whose flow is stopped by probe pressure (ids, or a count taken from the first venules). */
   pressureStoppedVenules: number | string[];
+  /**
+   * 'spread': small vessels' speeds and stopped fractions spread continuously across the class
+   * thresholds and each class is derived from its series (see speedSeriesSpread). Absent:
+   * classes by construction.
+   */
+  mode?: 'spread';
+  /** Thresholds deriving the classes in spread mode (default flow-thresholds.ts). */
+  thresholds?: FlowThresholds;
 }
 
 export const defaultFlowOptions: FlowOptions = {
@@ -93,6 +102,10 @@ export interface VesselFlow {
   summary: VelocitySummary;
   /** A venule stopped by probe pressure (a recording artefact, not physiology). */
   pressureStopped: boolean;
+  /** Spread mode: the class the vessel was drawn for (its flowClass comes from the thresholds). */
+  drawnForClass?: FlowClass;
+  /** Spread mode: distance of the velocity from the nearest class threshold. */
+  margin?: ThresholdMargin;
 }
 
 /** Resolve a mix (preset or explicit), normalised to sum 1. */
@@ -268,6 +281,109 @@ export function speedSeries(
   }
 }
 
+/** Log-uniform deviate in [lo, hi). */
+function logUniform(rng: Rng, lo: number, hi: number): number {
+  return lo * dexp(rng.uniform() * dlog(hi / lo));
+}
+
+/**
+ * Stop and move episodes whose stopped share of the observation is `target` to the knot
+ * grid (|error| ≤ 1/nObs): the stopped intervals are split over 1–3 stop episodes, the
+ * moving ones over the moves between them (≥ 4 intervals each, ramps of 2–4 knots), at a
+ * moving speed drawn from `speed` (µm/s).
+ */
+export function episodesWithStoppedFraction(rng: Rng, n: number, h: number, durationS: number, target: number, speed: [number, number]): Float64Array {
+  const out = new Float64Array(n);
+  const nObs = Math.max(2, Math.round(durationS / h));
+  const stopped = Math.max(0, Math.min(nObs, Math.round(target * nObs)));
+  const v = logUniform(rng, speed[0], speed[1]);
+  if (stopped >= nObs) return out;
+  const moving = nObs - stopped;
+  // Episode counts: up to 3 stops, as many as the moving intervals allow (≥ 4 per move).
+  const nStops = stopped === 0 ? 0 : Math.max(1, Math.min(1 + rng.int(3), Math.floor(moving / 4)));
+  const startsStopped = nStops > 0 && rng.chance(0.5);
+  const nMoves = nStops === 0 ? 1 : startsStopped ? nStops : nStops + (rng.chance(0.5) ? 0 : 1) || 1;
+  const split = (total: number, parts: number, min: number): number[] => {
+    if (parts <= 0) return [];
+    const free = total - parts * min;
+    const w = Array.from({ length: parts }, () => 0.3 + rng.uniform());
+    const ws = w.reduce((a, b) => a + b, 0);
+    const sizes = w.map((x) => min + Math.floor((free * x) / ws));
+    sizes[parts - 1]! += total - sizes.reduce((a, b) => a + b, 0);
+    return sizes;
+  };
+  const stopsLen = split(stopped, nStops, 1);
+  const movesLen = split(moving, nMoves, Math.min(4, Math.floor(moving / nMoves)));
+  // Interleave: stop, move, stop, move … (or move first).
+  const episodes: { stop: boolean; len: number }[] = [];
+  let si = 0;
+  let mi = 0;
+  let stopTurn = startsStopped;
+  while (si < stopsLen.length || mi < movesLen.length) {
+    if (stopTurn && si < stopsLen.length) episodes.push({ stop: true, len: stopsLen[si++]! });
+    else if (!stopTurn && mi < movesLen.length) episodes.push({ stop: false, len: movesLen[mi++]! });
+    stopTurn = !stopTurn;
+  }
+  // Knots: a stop of L intervals holds L + 1 zero knots (shared with its neighbours); a move of
+  // L intervals holds positive knots strictly inside, so every interval of it moves.
+  let k = 0;
+  for (let e = 0; e < episodes.length; e++) {
+    const ep = episodes[e]!;
+    if (!ep.stop) {
+      const first = e === 0;
+      const last = e === episodes.length - 1;
+      const ramp = 2 + rng.int(3);
+      for (let j = 0; j <= ep.len; j++) {
+        const up = first ? ramp : Math.min(j, ramp);
+        const down = last ? ramp : Math.min(ep.len - j, ramp);
+        out[k + j] = (v * Math.min(up, down)) / ramp;
+      }
+    }
+    k += ep.len;
+  }
+  // After the observation: the last episode goes on.
+  const tail = episodes[episodes.length - 1]!;
+  for (let i = nObs + 1; i < n; i++) out[i] = tail.stop ? 0 : v;
+  return out;
+}
+
+/**
+ * Spread mode: a speed series drawn around the class `drawnFor` but across its thresholds,
+ * so that velocities are continuous over the class boundaries; the vessel's class is then
+ * derived from the series with the thresholds (flow-thresholds.ts).
+ *  drawn 3: pulsatile, mean log-uniform in [180, 2.2 × continuousMean] µm/s (≈ 20 % below 300);
+ *  drawn 2: pulsatile, mean log-uniform in [70, 520] µm/s (≈ 70 % below 300);
+ *  drawn 1: stopped fraction uniform in [0.3, 0.98], moving at 150–900 µm/s;
+ *  drawn 0: never moving (40 %), or stopped 80–100 % of the time, moving at 60–400 µm/s.
+ */
+export function speedSeriesSpread(rng: Rng, drawnFor: FlowClass, durationS: number, opts: Pick<FlowOptions, 'continuousMeanUmPerS'>, baseOverride?: number): Float64Array {
+  const h = VELOCITY_STEP_S;
+  const n = Math.ceil((durationS + 0.2) / h) + 2;
+  switch (drawnFor) {
+    case 3: {
+      const base = baseOverride ?? logUniform(rng, 180, Math.max(400, 2.2 * opts.continuousMeanUmPerS));
+      return pulsatile(rng, n, h, base, rng.range(0.05, 0.15), 0.04);
+    }
+    case 2: {
+      const base = baseOverride ?? logUniform(rng, 70, 520);
+      return pulsatile(rng, n, h, base, rng.range(0.03, 0.15), 0.03);
+    }
+    case 1: {
+      const sf = rng.range(0.3, 0.98);
+      const sp: [number, number] = baseOverride !== undefined ? [baseOverride, baseOverride * (1 + 1e-9)] : [150, 900];
+      return episodesWithStoppedFraction(rng, n, h, durationS, sf, sp);
+    }
+    case 0: {
+      if (rng.chance(0.4)) return new Float64Array(n);
+      const sf = rng.range(0.8, 1);
+      const sp: [number, number] = baseOverride !== undefined ? [baseOverride, baseOverride * (1 + 1e-9)] : [60, 400];
+      return episodesWithStoppedFraction(rng, n, h, durationS, sf, sp);
+    }
+    default:
+      throw new HvmError('E_PHANTOM_FLOW', `unknown flow class ${String(drawnFor)}`);
+  }
+}
+
 /**
  * Classes for small vessels so that the length fractions follow `mix`: vessels are put in
  * an order (random, or along a smooth random field for clustered patches) and the class
@@ -337,6 +453,15 @@ export function generateFlows(
     let cls: FlowClass = v.kind === 'venule' ? (pressureStopped ? 0 : 3) : classes.get(v.id)!;
     if (spec?.flowClass !== undefined) cls = spec.flowClass;
     const direction = vr.sign();
+    if (opts.mode === 'spread' && v.kind !== 'venule') {
+      // Spread: draw around the assigned class, then derive the class from the series.
+      const th = opts.thresholds ?? DEFAULT_FLOW_THRESHOLDS;
+      const speed = speedSeriesSpread(vr, cls, durationS, opts, spec?.velocityUmPerS);
+      const series = buildSeries(speed, direction, VELOCITY_STEP_S);
+      const summary = summarizeVelocity(series, durationS);
+      out.set(v.id, { vesselId: v.id, flowClass: classifyVelocity(summary, th), direction, series, summary, pressureStopped, drawnForClass: cls, margin: thresholdMargin(summary, th) });
+      return;
+    }
     const speed = speedSeries(vr, cls, v.kind, durationS, opts, spec?.velocityUmPerS);
     const series = buildSeries(speed, direction, VELOCITY_STEP_S);
     out.set(v.id, { vesselId: v.id, flowClass: cls, direction, series, summary: summarizeVelocity(series, durationS), pressureStopped });

@@ -27,14 +27,26 @@ import { generateNetwork, type NetworkVessel, type VascularNetwork } from './net
 import { resolveOptions, type PhantomOptions, type ResolvedOptions } from './options.js';
 import { drawBorders, drawText, overlayRect, timestampText } from './overlay.js';
 import { Rng } from './prng.js';
-import { buildScene, createBuffers, DEPTH_LAYERS, renderScene, type RenderBuffers, type Scene } from './render.js';
+import { placeOcclusions, type Occlusion } from './occlusion.js';
+import { buildScene, createBuffers, DEPTH_LAYERS, renderScene, warpAt, warpStats, type RenderBuffers, type Scene } from './render.js';
 import { buildTruth, serializeTruth, type PhantomTruth, type TruthFrame } from './truth.js';
 
 export type { PhantomOptions, ResolvedOptions, PhantomCodec, Interlace, Rational } from './options.js';
 export type { PhantomTruth, TruthVessel, TruthFrame, TruthVelocity } from './truth.js';
 export { truthMetricsForRegion, truthSegments, readTruth, serializeTruth, TRUTH_FORMAT, TRUTH_VERSION, PHANTOM_GENERATOR_VERSION } from './truth.js';
 export { flowMixPresets, displacementAt } from './flow.js';
-export { resolveOptions } from './options.js';
+export { resolveOptions, phantomOptionsFromSettings, STROBE_EXPOSURE_S } from './options.js';
+export type { OcclusionSpec, OcclusionKind } from './occlusion.js';
+export {
+  classifyVelocity,
+  thresholdMargin,
+  DEFAULT_FLOW_THRESHOLDS,
+  NO_FLOW_MIN_STOPPED_FRACTION,
+  INTERMITTENT_MIN_STOPPED_FRACTION,
+  SLUGGISH_MAX_MEAN_SPEED_UM_PER_S,
+  MARGIN_BINS,
+} from './flow-thresholds.js';
+export type { FlowThresholds, ThresholdMargin, ThresholdName } from './flow-thresholds.js';
 export { encodeClip, clipFileName, writePngFrames } from './encode.js';
 
 export interface Phantom {
@@ -56,6 +68,13 @@ export interface Phantom {
   offsetAt(tS: number): { x: number; y: number };
   /** Exact displacement of a vessel's RBC pattern from 0 to tS, µm (signed along its centerline). */
   displacementAt(vesselId: string, tS: number): number;
+  /**
+   * The non-rigid warp at tissue point p (frame-0 px) at time tS, px: the screen pixel that
+   * shows p at time t sits (to first order) at p − offset(t) − w(p, t). {0, 0} without a warp.
+   */
+  warpAt(p: { x: number; y: number }, tS: number): { x: number; y: number };
+  /** The placed occluders (tissue coordinates, µm). */
+  occlusions: Occlusion[];
   /** Internals (read-only use): network in µm, flows, scene. */
   network: VascularNetwork;
   flows: Map<string, VesselFlow>;
@@ -94,6 +113,12 @@ export function generatePhantom(options: PhantomOptions): Phantom {
   // Flow.
   const flows = generateFlows(root.fork('flow'), network.vessels, o.durationS, o.flow, o.isolatedVessels ?? undefined);
 
+  // Occluders (their own stream: adding them moves nothing else).
+  const b0 = o.borders;
+  const occlusions = o.occlusions !== undefined
+    ? placeOcclusions(root.fork('occlusions'), o.occlusions, { x: b0.left, y: b0.top, width: W - b0.left - b0.right, height: H - b0.top - b0.bottom }, scale)
+    : [];
+
   // Scene.
   const scene = buildScene(root.fork('render'), network, flows, {
     width: W,
@@ -107,6 +132,9 @@ export function generatePhantom(options: PhantomOptions): Phantom {
     vesselContrast: o.vesselContrast,
     defocusUm: o.defocusUm,
     rbcGapUm: o.rbcGapUm,
+    ...(o.exposureS !== undefined ? { exposureS: o.exposureS } : {}),
+    ...(o.warpPx !== undefined ? { warpPx: o.warpPx } : {}),
+    ...(occlusions.length > 0 ? { occlusions } : {}),
   });
   let buffers: RenderBuffers | null = null;
   const raw = (tS: number, off: { x: number; y: number }): Float32Array => {
@@ -141,6 +169,19 @@ export function generatePhantom(options: PhantomOptions): Phantom {
         { rows: second, timeS: r3(sceneT + fieldGap), offsetPx: [r3(off2.x), r3(off2.y)] },
       ];
     }
+    if (scene.warp !== null) {
+      // Warp over the full frame at this frame's time(s): RMS and max displacement, px.
+      const times = f.fields ? f.fields.map((x) => x.timeS) : [sceneT];
+      let rms = 0;
+      let max = 0;
+      for (const tt of times) {
+        const st = warpStats(scene, tt, camera.at(tt));
+        rms = Math.max(rms, st.rmsPx);
+        max = Math.max(max, st.maxPx);
+      }
+      f.warpRmsPx = r3(rms);
+      f.warpMaxPx = r3(max);
+    }
     frames.push(f);
   }
   const ovRect = o.overlay ? overlayRect(W, H, o.borders, o.overlayScale) : null;
@@ -154,6 +195,8 @@ export function generatePhantom(options: PhantomOptions): Phantom {
     duplicated: dups,
     overlayRect: ovRect,
     layerSigmaUm: scene.layerSigmaUm,
+    occlusions,
+    warp: scene.warp,
   });
 
   // Frame pipeline. Exact times and offsets (not the rounded truth values) drive rendering.
@@ -209,6 +252,8 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       if (f === undefined) throw new RangeError(`no vessel "${id}"`);
       return displacementAtSeries(f.series, tS);
     },
+    warpAt: (pt, tS) => warpAt(scene, pt, tS),
+    occlusions,
     network,
     flows,
     scene,
@@ -229,16 +274,22 @@ export interface WrittenPhantom {
 }
 
 /** Render a phantom, encode it into outDir and write its truth file next to it. */
-export async function writePhantom(options: PhantomOptions, outDir: string, opts: { ffmpegPath?: string } = {}): Promise<WrittenPhantom> {
+export async function writePhantom(
+  options: PhantomOptions,
+  outDir: string,
+  opts: { ffmpegPath?: string; onProgress?: (framesDone: number, frameCount: number) => void } = {},
+): Promise<WrittenPhantom> {
   const t0 = performance.now();
   const p = generatePhantom(options);
   const o = p.options;
   await mkdir(outDir, { recursive: true });
   const hash = createHash('sha256');
   function* hashed(): Generator<Uint8Array> {
+    let done = 0;
     for (const f of p.frames()) {
       hash.update(f);
       yield f;
+      opts.onProgress?.(++done, o.frameCount);
     }
   }
   const codec = o.codec === 'none' ? null : o.codec;

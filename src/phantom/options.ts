@@ -8,10 +8,12 @@ import { HvmError } from '../errors.js';
 import type { PixelScale } from '../metrics/types.js';
 import type { FlowMix, FlowOptions } from './flow.js';
 import { flowMixPresets } from './flow.js';
+import { resolveThresholds, type FlowThresholds } from './flow-thresholds.js';
+import { resolveOcclusionSpecs, type OcclusionSpec } from './occlusion.js';
 import type { IsolatedVesselSpec, NetworkOptions } from './network.js';
 import { defaultNetworkOptions } from './network.js';
 import type { Borders } from './overlay.js';
-import { resolveBorders } from './overlay.js';
+import { overlayRect, resolveBorders } from './overlay.js';
 import { defaultRenderSettings } from './render.js';
 
 export type PhantomCodec = 'ffv1' | 'h264' | 'mjpeg' | 'dv' | 'rawavi' | 'png' | 'none';
@@ -69,6 +71,14 @@ export interface PhantomOptions {
   continuousMeanUmPerS?: number;
   /** Venules stopped by probe pressure: a count (first venules) or ids. */
   pressureStoppedVenules?: number | string[];
+  /**
+   * 'classes' (default): every small vessel gets a class by construction (flowMix), with
+   * velocities inside it. 'spread': velocities and stopped fractions spread continuously
+   * across the class thresholds (flow-thresholds.ts); each class is derived from its series.
+   */
+  flowMode?: 'classes' | 'spread';
+  /** Thresholds that derive the classes in spread mode (default: flow-thresholds.ts). */
+  flowThresholds?: Partial<FlowThresholds>;
 
   // Camera and image
   jitterPx?: number;
@@ -84,6 +94,21 @@ export interface PhantomOptions {
   mottle?: number;
   vignetting?: number;
   rbcGapUm?: number;
+  /**
+   * Exposure of each frame (each field when interlaced): RBCs moving during it smear along
+   * their vessel. 'instant' (default, 0 s); 'strobe': a short pulse (STROBE_EXPOSURE_S, as
+   * CytoCam's pulsed illumination); 'continuous': the whole frame period 1/fps (half of it per
+   * field when interlaced), as a continuously lit SDF camera; or a time in seconds.
+   */
+  exposure?: 'instant' | 'strobe' | 'continuous' | number;
+  /**
+   * Non-rigid tissue warp: a smooth, low-frequency displacement field (≥ 300 µm scale) that
+   * changes over time (0 at frame 0), amplitude in px (RMS per axis over the field when its
+   * two temporal modes peak together). 0 (default): the tissue moves rigidly.
+   */
+  warpPx?: number;
+  /** Occluders over the tissue (air bubbles, saliva): a count placed at random, or explicit specs. */
+  occlusions?: number | OcclusionSpec[];
 
   // Capture artefacts
   /** Static black borders, px: a number (left and right) or per side. */
@@ -129,6 +154,12 @@ export interface ResolvedOptions {
   mottle: number;
   vignetting: number;
   rbcGapUm: number;
+  /** Exposure per frame (per field), s; present only when > 0 (absent: instantaneous). */
+  exposureS?: number;
+  /** Warp amplitude, px; present only when > 0. */
+  warpPx?: number;
+  /** Occlusions as given; present only when there are some (the truth holds the placed shapes). */
+  occlusions?: number | OcclusionSpec[];
   borders: Borders;
   overlay: boolean;
   overlayScale: number;
@@ -138,6 +169,9 @@ export interface ResolvedOptions {
   h264Crf: number;
   truthVelocitySeries: boolean;
 }
+
+/** Exposure of 'strobe': a short illumination pulse, s (CytoCam-like pulsed LED; provisional value). */
+export const STROBE_EXPOSURE_S = 0.002;
 
 function bad(message: string, hint?: string): never {
   throw new HvmError('E_PHANTOM_OPTIONS', message, hint !== undefined ? { hint } : {});
@@ -235,6 +269,35 @@ export function resolveOptions(o: PhantomOptions): ResolvedOptions {
     pressureStoppedVenules: o.pressureStoppedVenules ?? 0,
   };
   if (flow.layout !== 'random' && flow.layout !== 'clustered') bad(`flowLayout must be "random" or "clustered", got "${String(flow.layout)}"`);
+  const flowMode = o.flowMode ?? 'classes';
+  if (flowMode !== 'classes' && flowMode !== 'spread') bad(`flowMode must be "classes" or "spread", got "${String(flowMode)}"`);
+  // New settings are recorded only when used, so clips made without them keep their truth bytes.
+  if (flowMode === 'spread') {
+    flow.mode = 'spread';
+    try {
+      flow.thresholds = resolveThresholds(o.flowThresholds);
+    } catch (e) {
+      bad((e as Error).message);
+    }
+  } else if (o.flowThresholds !== undefined) bad('flowThresholds apply to flowMode "spread" only');
+
+  let exposureS = 0;
+  const ex = o.exposure ?? 'instant';
+  const fieldsPerFrame = (o.interlace ?? (codec === 'dv' ? 'bff' : 'none')) === 'none' ? 1 : 2;
+  if (ex === 'instant') exposureS = 0;
+  else if (ex === 'strobe') exposureS = STROBE_EXPOSURE_S;
+  else if (ex === 'continuous') exposureS = fps.den / (fps.num * fieldsPerFrame);
+  else if (typeof ex === 'number' && ex >= 0 && ex <= fps.den / (fps.num * fieldsPerFrame) + 1e-12) exposureS = ex;
+  else bad(`exposure must be instant, strobe, continuous or seconds in [0, ${fps.den / (fps.num * fieldsPerFrame)}] (one ${fieldsPerFrame === 2 ? 'field' : 'frame'} period), got ${String(ex)}`);
+  const warpPx = o.warpPx ?? 0;
+  if (!(warpPx >= 0 && warpPx <= 20)) bad(`warpPx must be in [0, 20], got ${warpPx}`);
+  const occlusions = o.occlusions ?? 0;
+  try {
+    resolveOcclusionSpecs(occlusions);
+  } catch (e) {
+    bad((e as Error).message);
+  }
+  const hasOcclusions = typeof occlusions === 'number' ? occlusions > 0 : occlusions.length > 0;
 
   const num = (name: string, v: number | undefined, dflt: number, lo: number, hi: number): number => {
     const x = v ?? dflt;
@@ -245,6 +308,8 @@ export function resolveOptions(o: PhantomOptions): ResolvedOptions {
   if (!['none', 'bff', 'tff'].includes(interlace)) bad(`interlace must be none, bff or tff, got ${String(interlace)}`);
   const overlayScale = o.overlayScale ?? 2;
   if (!Number.isInteger(overlayScale) || overlayScale < 1 || overlayScale > 8) bad(`overlayScale must be an integer in [1, 8], got ${overlayScale}`);
+  const borders = resolveBorders(o.borders, width, height);
+  if (o.overlay === true) overlayRect(width, height, borders, overlayScale); // throws when the timestamp does not fit
   return {
     name: o.name ?? 'phantom',
     seed: o.seed,
@@ -269,7 +334,10 @@ export function resolveOptions(o: PhantomOptions): ResolvedOptions {
     mottle: num('mottle', o.mottle, 1, 0, 5),
     vignetting: num('vignetting', o.vignetting, defaultRenderSettings.vignetting, 0, 0.9),
     rbcGapUm: num('rbcGapUm', o.rbcGapUm, defaultRenderSettings.rbcGapUm, 0.2, 100),
-    borders: resolveBorders(o.borders, width, height),
+    ...(exposureS > 0 ? { exposureS } : {}),
+    ...(warpPx > 0 ? { warpPx } : {}),
+    ...(hasOcclusions ? { occlusions } : {}),
+    borders,
     overlay: o.overlay ?? false,
     overlayScale,
     duplicateFrames: o.duplicateFrames ?? 0,
@@ -278,4 +346,60 @@ export function resolveOptions(o: PhantomOptions): ResolvedOptions {
     h264Crf: num('h264Crf', o.h264Crf, 20, 0, 51),
     truthVelocitySeries: o.truthVelocitySeries ?? false,
   };
+}
+
+/**
+ * The options that regenerate a clip from its resolved settings (a truth file's `settings`):
+ * generatePhantom(phantomOptionsFromSettings(truth.settings)) renders the same frames and truth.
+ */
+export function phantomOptionsFromSettings(s: ResolvedOptions): PhantomOptions {
+  const n = s.network;
+  const o: PhantomOptions = {
+    name: s.name,
+    seed: s.seed,
+    width: s.width,
+    height: s.height,
+    fps: { num: s.fps.num, den: s.fps.den },
+    frameCount: s.frameCount,
+    ...(s.device !== null ? { device: s.device } : { umPerPx: { x: s.scale.umPerPxX, y: s.scale.umPerPxY } }),
+    mode: n.mode,
+    density: n.densityMmPerMm2,
+    capillaryDiameterUm: n.capillaryDiameterUm,
+    venules: n.venules,
+    venuleDiameterUm: n.venuleDiameterUm,
+    deepVessels: n.deepVessels,
+    tortuosity: n.tortuosity,
+    anisotropy: n.anisotropy,
+    inFocusShare: n.inFocusShare,
+    isolatedCount: n.isolatedCount,
+    ...(s.isolatedVessels !== null ? { isolatedVessels: s.isolatedVessels } : {}),
+    flowMix: s.flow.mix,
+    flowLayout: s.flow.layout,
+    clearCut: s.flow.clearCut,
+    continuousMeanUmPerS: s.flow.continuousMeanUmPerS,
+    pressureStoppedVenules: s.flow.pressureStoppedVenules,
+    ...(s.flow.mode === 'spread' ? { flowMode: 'spread' as const, ...(s.flow.thresholds !== undefined ? { flowThresholds: s.flow.thresholds } : {}) } : {}),
+    jitterPx: s.jitterPx,
+    driftPxPerS: s.driftPxPerS,
+    flicker: s.flicker,
+    noise: s.noise,
+    defocusUm: s.defocusUm,
+    brightness: s.brightness,
+    vesselContrast: s.vesselContrast,
+    mottle: s.mottle,
+    vignetting: s.vignetting,
+    rbcGapUm: s.rbcGapUm,
+    ...(s.exposureS !== undefined ? { exposure: s.exposureS } : {}),
+    ...(s.warpPx !== undefined ? { warpPx: s.warpPx } : {}),
+    ...(s.occlusions !== undefined ? { occlusions: s.occlusions } : {}),
+    borders: s.borders,
+    overlay: s.overlay,
+    overlayScale: s.overlayScale,
+    duplicateFrames: s.duplicateFrames,
+    interlace: s.interlace,
+    codec: s.codec,
+    h264Crf: s.h264Crf,
+    truthVelocitySeries: s.truthVelocitySeries,
+  };
+  return o;
 }

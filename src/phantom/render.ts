@@ -23,12 +23,13 @@
  */
 import type { PixelScale } from '../metrics/types.js';
 import { gaussianBlur } from './blur.js';
-import { clamp, dexp, smoothstep } from './dmath.js';
+import { clamp, dexp, dsin, smoothstep, TWO_PI } from './dmath.js';
 import { displacementAt, type VesselFlow } from './flow.js';
 import type { Point } from './geometry.js';
 import { bbox, cumulativeLength } from './geometry.js';
 import { FADE_UM, type NetworkVessel, type VascularNetwork } from './network.js';
 import { BSPLINE_NOISE_SD_2D, ValueNoise2D } from './noise.js';
+import { occlusionAt, occlusionExtentUm, type Occlusion } from './occlusion.js';
 import type { Rng } from './prng.js';
 
 export interface RenderSettings {
@@ -49,7 +50,28 @@ export interface RenderSettings {
   defocusUm: number;
   /** Mean plasma gap between RBCs in capillaries, µm. */
   rbcGapUm: number;
+  /** Exposure of a frame (field), s: RBC patterns are averaged over [t − E/2, t + E/2]. 0/absent: instantaneous. */
+  exposureS?: number;
+  /** Non-rigid warp amplitude, px (see SceneWarp). 0/absent: rigid. */
+  warpPx?: number;
+  /** Occluders over the tissue (occlusion.ts), drawn in order (later ones in front). */
+  occlusions?: Occlusion[];
 }
+
+/**
+ * Non-rigid tissue warp: screen pixel s shows tissue point s + o(t) + w(s + o(t), t) (px),
+ * w(p, t) = A · Σₘ cₘ · Fₘ(p) · gₘ(t), with Fₘ two-component B-spline value noise on a
+ * WARP_LATTICE_UM lattice normalised to unit RMS, gₘ(t) = (sin(2π fₘ t + φₘ) − sin φₘ) / 2
+ * (so w = 0 at t = 0: frame 0 stays the reference), mode 0 slow (0.15–0.35 Hz, breathing and
+ * probe pressure, c = 0.8), mode 1 faster (0.8–1.6 Hz, pulsation, c = 0.6), c₀² + c₁² = 1.
+ */
+export interface SceneWarp {
+  amplitudePx: number;
+  modes: { fx: ValueNoise2D; fy: ValueNoise2D; weight: number; freqHz: number; phase: number; sin0: number }[];
+}
+
+/** Lattice spacing of the warp fields, µm (low spatial frequency). */
+export const WARP_LATTICE_UM = 300;
 
 export const defaultRenderSettings: Omit<RenderSettings, 'width' | 'height' | 'scale'> = {
   level: 150,
@@ -117,6 +139,8 @@ export interface Scene {
   /** Padding of the layer buffers, px (≥ the largest blur radius). */
   pad: number;
   layerSigmaUm: number[];
+  warp: SceneWarp | null;
+  occlusions: Occlusion[];
 }
 
 /** Build everything that does not change from frame to frame. */
@@ -198,10 +222,14 @@ export function buildScene(rng: Rng, network: VascularNetwork, flows: Map<string
     const xEnd = c[c.length - 1]!;
     const xMin = Math.min(0, xEnd);
     const xMax = Math.max(0, xEnd);
+    // Frame 0's exposure starts before t = 0 (X < 0 for a forward flow): the RBC column must
+    // reach further upstream there. Extra cells are drawn from their own stream, so the
+    // pattern of the clip itself is the same with or without an exposure.
+    const xBefore = (settings.exposureS ?? 0) > 0 ? displacementAt(flow.series, -settings.exposureS! / 2 - 0.001) : 0;
     const r = vRng.fork(vessel.id);
     if (vessel.kind === 'capillary') {
       const uLo = -xMax - 12;
-      const uHi = length - xMin + 12;
+      const uHi = length - Math.min(xMin, xBefore) + 12;
       const us: number[] = [];
       const hs: number[] = [];
       const ds: number[] = [];
@@ -218,18 +246,122 @@ export function buildScene(rng: Rng, network: VascularNetwork, flows: Map<string
         const gap = r.chance(0.75) ? r.exponential(0.5 * settings.rbcGapUm) - 0.8 : 0.5 + r.exponential(3 * settings.rbcGapUm);
         u += half + 4.3 + gap;
       }
+      const uLoExposed = -Math.max(xMax, xBefore) - 12;
+      if (uLoExposed < uLo) {
+        const rb = r.fork('before-exposure');
+        const pre: [number, number, number][] = [];
+        let ub = us.length > 0 ? us[0]! : uLo;
+        while (ub > uLoExposed) {
+          const gap = rb.chance(0.75) ? rb.exponential(0.5 * settings.rbcGapUm) - 0.8 : 0.5 + rb.exponential(3 * settings.rbcGapUm);
+          const half = rb.range(3.6, 5);
+          ub -= half + 4.3 + gap;
+          pre.push([ub, half, rb.range(0.75, 1)]);
+        }
+        pre.reverse();
+        us.unshift(...pre.map((x) => x[0]));
+        hs.unshift(...pre.map((x) => x[1]));
+        ds.unshift(...pre.map((x) => x[2]));
+      }
       sv.rbcU = Float64Array.from(us);
       sv.rbcHalf = Float64Array.from(hs);
       sv.rbcDark = Float64Array.from(ds);
     } else {
       const R = vessel.diameterUm / 2;
+      // (With an exposure, frame 0 samples up to v·E/2 upstream of this range: the lattice's
+      // own margin covers ≈ 19 µm; beyond it the texture is clamped to its edge.)
       sv.granular = new ValueNoise2D(r, -xMax - 12, -R - 6, length - xMin + xMax + 24, 2 * R + 12, GRANULE_UM);
     }
     return sv;
   });
 
+  let warp: SceneWarp | null = null;
+  if ((settings.warpPx ?? 0) > 0) {
+    const wr = rng.fork('warp');
+    const spec: [number, number, number][] = [
+      [0.8, 0.15, 0.35],
+      [0.6, 0.8, 1.6],
+    ];
+    warp = {
+      amplitudePx: settings.warpPx!,
+      modes: spec.map(([weight, fLo, fHi], m) => {
+        const mr = wr.fork(`mode${m}`);
+        const phase = mr.range(0, TWO_PI);
+        return {
+          fx: new ValueNoise2D(mr.fork('x'), dx0, dy0, dx1 - dx0, dy1 - dy0, WARP_LATTICE_UM),
+          fy: new ValueNoise2D(mr.fork('y'), dx0, dy0, dx1 - dx0, dy1 - dy0, WARP_LATTICE_UM),
+          weight,
+          freqHz: mr.range(fLo, fHi),
+          phase,
+          sin0: dsin(phase),
+        };
+      }),
+    };
+  }
+
   const maxSigmaPx = Math.max(...layerSigmaUm) / Math.min(scale.umPerPxX, scale.umPerPxY);
-  return { settings, vessels, octaves, illumination, pad: Math.ceil(3 * maxSigmaPx) + 2, layerSigmaUm };
+  return { settings, vessels, octaves, illumination, pad: Math.ceil(3 * maxSigmaPx) + 2, layerSigmaUm, warp, occlusions: settings.occlusions ?? [] };
+}
+
+/** Temporal factor gₘ(t) of warp mode m. */
+function warpTime(m: SceneWarp['modes'][number], tS: number): number {
+  return (dsin(TWO_PI * m.freqHz * tS + m.phase) - m.sin0) / 2;
+}
+
+/** The warp displacement w(p, t) at tissue point p (frame-0 px), px. */
+export function warpAt(scene: Scene, p: { x: number; y: number }, tS: number): { x: number; y: number } {
+  const w = scene.warp;
+  if (w === null) return { x: 0, y: 0 };
+  const X = p.x * scene.settings.scale.umPerPxX;
+  const Y = p.y * scene.settings.scale.umPerPxY;
+  let x = 0;
+  let y = 0;
+  for (const m of w.modes) {
+    const g = (w.amplitudePx * m.weight * warpTime(m, tS)) / BSPLINE_NOISE_SD_2D;
+    x += g * m.fx.sample(X, Y);
+    y += g * m.fy.sample(X, Y);
+  }
+  return { x, y };
+}
+
+/**
+ * The warp on a regular grid of tissue points (xStart + i·xStep, yStart + j·yStep) µm, added
+ * into outX / outY in µm (x in µm of x, y in µm of y). Returns max |w| over the grid, µm (per axis, the larger).
+ */
+function warpGrid(scene: Scene, tS: number, width: number, height: number, xStart: number, yStart: number, outX: Float32Array, outY: Float32Array): number {
+  const { umPerPxX: sx, umPerPxY: sy } = scene.settings.scale;
+  outX.fill(0, 0, width * height);
+  outY.fill(0, 0, width * height);
+  for (const m of scene.warp!.modes) {
+    const g = (scene.warp!.amplitudePx * m.weight * warpTime(m, tS)) / BSPLINE_NOISE_SD_2D;
+    if (g === 0) continue;
+    m.fx.addGrid(outX, width, height, xStart, sx, yStart, sy, g * sx);
+    m.fy.addGrid(outY, width, height, xStart, sx, yStart, sy, g * sy);
+  }
+  let mx = 0;
+  for (let k = 0; k < width * height; k++) {
+    const a = Math.abs(outX[k]!) / sx;
+    const b = Math.abs(outY[k]!) / sy;
+    if (a > mx) mx = a;
+    if (b > mx) mx = b;
+  }
+  return mx;
+}
+
+/** Max |w| (px, per axis) and RMS of |w| (px) over the screen grid of a frame at time tS, offset off. */
+export function warpStats(scene: Scene, tS: number, off: { x: number; y: number }, region?: { x: number; y: number; width: number; height: number }): { maxPx: number; rmsPx: number } {
+  if (scene.warp === null) return { maxPx: 0, rmsPx: 0 };
+  const { width: W, height: H, scale } = scene.settings;
+  const r = region ?? { x: 0, y: 0, width: W, height: H };
+  const gx = new Float32Array(r.width * r.height);
+  const gy = new Float32Array(r.width * r.height);
+  const mx = warpGrid(scene, tS, r.width, r.height, (r.x + off.x) * scale.umPerPxX, (r.y + off.y) * scale.umPerPxY, gx, gy);
+  let ss = 0;
+  for (let k = 0; k < gx.length; k++) {
+    const a = gx[k]! / scale.umPerPxX;
+    const b = gy[k]! / scale.umPerPxY;
+    ss += a * a + b * b;
+  }
+  return { maxPx: mx, rmsPx: Math.sqrt(ss / Math.max(1, gx.length)) };
 }
 
 /** Reusable buffers for rendering frames of one scene. */
@@ -242,6 +374,9 @@ export interface RenderBuffers {
   tissue: Float32Array;
   total: Float32Array;
   expTable: Float64Array;
+  /** Warp displacement of each buffer pixel's sample, µm (only with a warp). */
+  warpX: Float32Array | null;
+  warpY: Float32Array | null;
 }
 
 const EXP_TABLE_STEP = 1 / 1024;
@@ -262,6 +397,8 @@ export function createBuffers(scene: Scene): RenderBuffers {
     tissue: new Float32Array(W * H),
     total: new Float32Array(W * H),
     expTable,
+    warpX: scene.warp !== null ? new Float32Array(n) : null,
+    warpY: scene.warp !== null ? new Float32Array(n) : null,
   };
 }
 
@@ -281,8 +418,14 @@ export function renderScene(scene: Scene, tS: number, offset: { x: number; y: nu
   for (const l of b.layers) l.fill(0);
   const used = new Array<boolean>(b.layers.length).fill(false);
 
+  // Non-rigid warp: the displacement of every buffer pixel's tissue sample, µm.
+  let warpMarginPx = 0;
+  if (scene.warp !== null) {
+    warpMarginPx = Math.ceil(warpGrid(scene, tS, Wp, Hp, (-P + offset.x) * sx, (-P + offset.y) * sy, b.warpX!, b.warpY!)) + 1;
+  }
+
   for (const v of scene.vessels) {
-    if (rasteriseVessel(scene, v, tS, offset, b, Wp, Hp, sx, sy, P)) used[v.layer] = true;
+    if (rasteriseVessel(scene, v, tS, offset, b, Wp, Hp, sx, sy, P, warpMarginPx)) used[v.layer] = true;
   }
 
   // Blur each depth layer and sum their optical densities.
@@ -299,10 +442,26 @@ export function renderScene(scene: Scene, tS: number, offset: { x: number; y: nu
     }
   });
 
-  // Tissue texture at the shifted coordinates.
+  // Tissue texture at the shifted (and warped) coordinates.
   const tissue = b.tissue;
   tissue.fill(1);
-  for (const o of scene.octaves) o.noise.addGrid(tissue, W, H, offset.x * sx, sx, offset.y * sy, sy, o.amp);
+  if (scene.warp === null) {
+    for (const o of scene.octaves) o.noise.addGrid(tissue, W, H, offset.x * sx, sx, offset.y * sy, sy, o.amp);
+  } else {
+    const wx = b.warpX!;
+    const wy = b.warpY!;
+    for (let j = 0; j < H; j++) {
+      const Y = (j + offset.y) * sy;
+      for (let i = 0; i < W; i++) {
+        const bk = (j + P) * Wp + i + P;
+        const X = (i + offset.x) * sx + wx[bk]!;
+        const Yw = Y + wy[bk]!;
+        let v = 1;
+        for (const o of scene.octaves) v += o.amp * o.noise.sample(X, Yw);
+        tissue[j * W + i] = v;
+      }
+    }
+  }
 
   const ill = scene.illumination;
   const et = b.expTable;
@@ -320,7 +479,35 @@ export function renderScene(scene: Scene, tS: number, offset: { x: number; y: nu
     }
     out[k] = ill[k]! * tissue[k]! * e;
   }
+  if (scene.occlusions.length > 0) drawOcclusions(scene, offset, b, out, P, Wp, warpMarginPx);
   return out;
+}
+
+/** Blend the occluders over the rendered frame: (1 − α)·scene + α·illumination·shade. */
+function drawOcclusions(scene: Scene, offset: { x: number; y: number }, b: RenderBuffers, out: Float32Array, P: number, Wp: number, marginPx: number): void {
+  const { width: W, height: H, scale } = scene.settings;
+  const sx = scale.umPerPxX;
+  const sy = scale.umPerPxY;
+  const ill = scene.illumination;
+  const a = { alpha: 0, shade: 1 };
+  for (const o of scene.occlusions) {
+    const ext = occlusionExtentUm(o);
+    const i0 = Math.max(0, Math.floor((o.centerUm[0] - ext) / sx - offset.x) - marginPx);
+    const i1 = Math.min(W - 1, Math.ceil((o.centerUm[0] + ext) / sx - offset.x) + marginPx);
+    const j0 = Math.max(0, Math.floor((o.centerUm[1] - ext) / sy - offset.y) - marginPx);
+    const j1 = Math.min(H - 1, Math.ceil((o.centerUm[1] + ext) / sy - offset.y) + marginPx);
+    for (let j = j0; j <= j1; j++) {
+      for (let i = i0; i <= i1; i++) {
+        const bk = (j + P) * Wp + i + P;
+        const X = (i + offset.x) * sx + (b.warpX !== null ? b.warpX[bk]! : 0);
+        const Y = (j + offset.y) * sy + (b.warpY !== null ? b.warpY[bk]! : 0);
+        occlusionAt(o, X, Y, a);
+        if (a.alpha <= 0) continue;
+        const k = j * W + i;
+        out[k] = (1 - a.alpha) * out[k]! + a.alpha * ill[k]! * a.shade;
+      }
+    }
+  }
 }
 
 /** Rasterise one vessel into its layer buffer (max-combine). Returns whether it touched the buffer. */
@@ -335,6 +522,7 @@ function rasteriseVessel(
   sx: number,
   sy: number,
   P: number,
+  warpMarginPx = 0,
 ): boolean {
   const D = v.vessel.diameterUm;
   const R = D / 2;
@@ -344,10 +532,11 @@ function rasteriseVessel(
   // Buffer pixel bi ↔ tissue µm X = (bi − P + ox)·sx.
   const toBi = (X: number): number => X / sx - offset.x + P;
   const toBj = (Y: number): number => Y / sy - offset.y + P;
-  const bi0 = Math.max(0, Math.ceil(toBi(v.box[0] - Rinf)));
-  const bi1 = Math.min(Wp - 1, Math.floor(toBi(v.box[2] + Rinf)));
-  const bj0 = Math.max(0, Math.ceil(toBj(v.box[1] - Rinf)));
-  const bj1 = Math.min(Hp - 1, Math.floor(toBj(v.box[3] + Rinf)));
+  const M = warpMarginPx;
+  const bi0 = Math.max(0, Math.ceil(toBi(v.box[0] - Rinf)) - M);
+  const bi1 = Math.min(Wp - 1, Math.floor(toBi(v.box[2] + Rinf)) + M);
+  const bj0 = Math.max(0, Math.ceil(toBj(v.box[1] - Rinf)) - M);
+  const bj1 = Math.min(Hp - 1, Math.floor(toBj(v.box[3] + Rinf)) + M);
   if (bi0 > bi1 || bj0 > bj1) return false;
 
   const d2 = b.bestD2;
@@ -361,6 +550,8 @@ function rasteriseVessel(
   const rIdx = v.rIdx;
   const X0 = (-P + offset.x) * sx; // µm of buffer pixel 0
   const Y0 = (-P + offset.y) * sy;
+  const wX = b.warpX;
+  const wY = b.warpY;
   let touched = false;
   for (let r = 0; r + 1 < rIdx.length; r++) {
     const k = rIdx[r]!;
@@ -373,12 +564,35 @@ function rasteriseVessel(
     const ey = by - ay;
     const l2 = ex * ex + ey * ey;
     const len = cum[k2]! - cum[k]!;
-    const pi0 = Math.max(bi0, Math.ceil(toBi(Math.min(ax, bx) - Rinf)));
-    const pi1 = Math.min(bi1, Math.floor(toBi(Math.max(ax, bx) + Rinf)));
-    const pj0 = Math.max(bj0, Math.ceil(toBj(Math.min(ay, by) - Rinf)));
-    const pj1 = Math.min(bj1, Math.floor(toBj(Math.max(ay, by) + Rinf)));
+    const pi0 = Math.max(bi0, Math.ceil(toBi(Math.min(ax, bx) - Rinf)) - M);
+    const pi1 = Math.min(bi1, Math.floor(toBi(Math.max(ax, bx) + Rinf)) + M);
+    const pj0 = Math.max(bj0, Math.ceil(toBj(Math.min(ay, by) - Rinf)) - M);
+    const pj1 = Math.min(bj1, Math.floor(toBj(Math.max(ay, by) + Rinf)) + M);
     if (pi0 > pi1 || pj0 > pj1) continue;
     touched = true;
+    if (wX !== null) {
+      // Warped samples: each buffer pixel looks at its own displaced tissue point.
+      for (let bj = pj0; bj <= pj1; bj++) {
+        const row = bj * Wp;
+        for (let bi = pi0; bi <= pi1; bi++) {
+          const idx = row + bi;
+          const dx = X0 + bi * sx + wX[idx]! - ax;
+          const dy = Y0 + bj * sy + wY![idx]! - ay;
+          let t = l2 > 0 ? (dx * ex + dy * ey) / l2 : 0;
+          if (t < 0) t = 0;
+          else if (t > 1) t = 1;
+          const qx = dx - t * ex;
+          const qy = dy - t * ey;
+          const dd = qx * qx + qy * qy;
+          if (dd < d2[idx]!) {
+            d2[idx] = dd;
+            sArr[idx] = cum[k]! + t * len;
+            wArr[idx] = ex * qy - ey * qx >= 0 ? Math.sqrt(dd) : -Math.sqrt(dd);
+          }
+        }
+      }
+      continue;
+    }
     for (let bj = pj0; bj <= pj1; bj++) {
       const Y = Y0 + bj * sy;
       const dy = Y - ay;
@@ -404,37 +618,26 @@ function rasteriseVessel(
   }
   if (!touched) return false;
 
-  // Longitudinal RBC filling ρ(s) at this time (capillaries), as a table on s.
+  // Longitudinal RBC filling ρ(s) at this time (capillaries), as a table on s. With an
+  // exposure E the transmission is averaged over [t − E/2, t + E/2] (smearedTransmission);
+  // a pattern that does not move during it is exactly the instantaneous one.
+  const E = scene.settings.exposureS ?? 0;
   const X = displacementAt(v.flow.series, tS);
+  const moving = E > 0 && displacementAt(v.flow.series, tS + E / 2) !== displacementAt(v.flow.series, tS - E / 2);
   let table: Float64Array | null = null;
   if (v.rbcU !== undefined) {
     const n = Math.ceil(v.length / RBC_TABLE_STEP_UM) + 2;
-    table = new Float64Array(n).fill(1); // transmission product Π(1 − a·b)
-    const u = v.rbcU;
-    const half = v.rbcHalf!;
-    const dark = v.rbcDark!;
-    // First RBC that can reach s ≥ 0: centre u + X ≥ −5 µm.
-    let lo = 0;
-    let hi = u.length;
-    const uMin = -5 - X;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (u[mid]! < uMin) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < u.length; i++) {
-      const c = u[i]! + X;
-      if (c - half[i]! > v.length) break;
-      const h = half[i]!;
-      const a = dark[i]!;
-      const k0 = Math.max(0, Math.ceil((c - h) / RBC_TABLE_STEP_UM));
-      const k1 = Math.min(n - 1, Math.floor((c + h) / RBC_TABLE_STEP_UM));
-      for (let k = k0; k <= k1; k++) {
-        const x = (k * RBC_TABLE_STEP_UM - c) / h;
-        const x2 = x * x;
-        const q = 1 - x2 * x2;
-        if (q > 0) table[k]! *= 1 - a * q * q;
-      }
+    table = moving ? smearedTransmission(v, tS, E, n) : rbcTransmission(v, X, n);
+  }
+  // Venules and deep vessels: their granular texture sampled at K displacements over the
+  // exposure (≤ 1.5 µm apart, at most 16).
+  let Xs: number[] = [X];
+  if (moving && v.granular !== undefined) {
+    const travel = Math.abs(displacementAt(v.flow.series, tS + E / 2) - displacementAt(v.flow.series, tS - E / 2));
+    const K = Math.max(1, Math.min(16, Math.ceil(travel / 1.5)));
+    if (K > 1) {
+      Xs = [];
+      for (let q = 0; q < K; q++) Xs.push(displacementAt(v.flow.series, tS + E * ((q + 0.5) / K - 0.5)));
     }
   }
 
@@ -470,9 +673,13 @@ function rasteriseVessel(
         const t0 = table[k]!;
         const t1 = k + 1 < table.length ? table[k + 1]! : t0;
         rho = 1 - (t0 + (t1 - t0) * fr);
-      } else {
+      } else if (Xs.length === 1) {
         const g = gran!.sample(s - X, wArr[idx]!) / BSPLINE_NOISE_SD_2D;
         rho = clamp(0.72 + 0.32 * g, 0.25, 1);
+      } else {
+        rho = 0;
+        for (const Xq of Xs) rho += clamp(0.72 + (0.32 * gran!.sample(s - Xq, wArr[idx]!)) / BSPLINE_NOISE_SD_2D, 0.25, 1);
+        rho /= Xs.length;
       }
       const ce = chord * (PLASMA + (1 - PLASMA) * rho);
       let odv = (odScale * ce) / (ce + CHORD_HALF_UM);
@@ -481,6 +688,106 @@ function rasteriseVessel(
     }
   }
   return true;
+}
+
+/**
+ * Transmission product Π(1 − a·b) of the capillary's RBCs along s, on the grid s0 + k·step
+ * (k < n, step RBC_TABLE_STEP_UM), for pattern displacement X. RBCs starting beyond sEnd are
+ * skipped (default: the vessel's length, for the table on [0, length]).
+ */
+export function rbcTransmission(v: SceneVessel, X: number, n: number, s0 = 0, sEnd = v.length): Float64Array {
+  const table = new Float64Array(n).fill(1);
+  const u = v.rbcU!;
+  const half = v.rbcHalf!;
+  const dark = v.rbcDark!;
+  // First RBC that can reach s ≥ s0: centre u + X ≥ s0 − 5 µm.
+  let lo = 0;
+  let hi = u.length;
+  const uMin = s0 - 5 - X;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (u[mid]! < uMin) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < u.length; i++) {
+    const c = u[i]! + X - s0;
+    if (c - half[i]! > sEnd - s0) break;
+    const h = half[i]!;
+    const a = dark[i]!;
+    const k0 = Math.max(0, Math.ceil((c - h) / RBC_TABLE_STEP_UM));
+    const k1 = Math.min(n - 1, Math.floor((c + h) / RBC_TABLE_STEP_UM));
+    for (let k = k0; k <= k1; k++) {
+      const x = (k * RBC_TABLE_STEP_UM - c) / h;
+      const x2 = x * x;
+      const q = 1 - x2 * x2;
+      if (q > 0) table[k]! *= 1 - a * q * q;
+    }
+  }
+  return table;
+}
+
+/** Longest sub-interval of the exposure within which X(t) is taken as linear, s (X is piecewise quadratic, knots 10 ms apart). */
+const SMEAR_PIECE_S = 0.0025;
+
+/**
+ * The transmission averaged over the exposure [t − E/2, t + E/2]: (1/E) ∫ T0(s − X(t′)) dt′,
+ * T0 the pattern at displacement 0 (on an extended grid, linearly interpolated). Within each
+ * of the equal sub-intervals (≤ SMEAR_PIECE_S) X is taken as linear in time, so the time average there is the
+ * mean of T0 over [X_a, X_b]: a difference of T0's running integral. O(length) per vessel.
+ */
+export function smearedTransmission(v: SceneVessel, tS: number, E: number, n: number): Float64Array {
+  const h = RBC_TABLE_STEP_UM;
+  const pieces = Math.max(2, Math.ceil(E / SMEAR_PIECE_S));
+  const Xe: number[] = [];
+  for (let m = 0; m <= pieces; m++) Xe.push(displacementAt(v.flow.series, tS - E / 2 + (E * m) / pieces));
+  let xLo = Infinity;
+  let xHi = -Infinity;
+  for (const x of Xe) {
+    if (x < xLo) xLo = x;
+    if (x > xHi) xHi = x;
+  }
+  // T0 on y = s − X for s ∈ [0, (n − 1)h], X ∈ [xLo, xHi], with a step of margin.
+  const s0 = (Math.floor(-xHi / h) - 2) * h;
+  const m = Math.ceil(((n - 1) * h - xLo - s0) / h) + 3;
+  const T0 = rbcTransmission(v, 0, m, s0, s0 + (m - 1) * h);
+  const P = new Float64Array(m);
+  for (let j = 1; j < m; j++) P[j] = P[j - 1]! + ((T0[j - 1]! + T0[j]!) * h) / 2;
+  // T0 and its running integral at y (linear interpolation between grid points).
+  const prim = (y: number): number => {
+    let j = Math.floor((y - s0) / h);
+    if (j < 0) j = 0;
+    else if (j > m - 2) j = m - 2;
+    const tau = y - (s0 + j * h);
+    const a = T0[j]!;
+    return P[j]! + a * tau + ((T0[j + 1]! - a) * tau * tau) / (2 * h);
+  };
+  const val = (y: number): number => {
+    let j = Math.floor((y - s0) / h);
+    if (j < 0) j = 0;
+    else if (j > m - 2) j = m - 2;
+    const tau = y - (s0 + j * h);
+    return T0[j]! + ((T0[j + 1]! - T0[j]!) * tau) / h;
+  };
+  const out = new Float64Array(n);
+  const w = 1 / pieces;
+  // prim at the pieces' ends is shared by neighbouring pieces: evaluate it once per end.
+  const primAt = new Float64Array(n);
+  const primNext = new Float64Array(n);
+  for (let k = 0; k < n; k++) primAt[k] = prim(k * h - Xe[0]!);
+  for (let q = 0; q < pieces; q++) {
+    const xa = Xe[q]!;
+    const xb = Xe[q + 1]!;
+    const dx = xb - xa;
+    for (let k = 0; k < n; k++) primNext[k] = prim(k * h - xb);
+    if (Math.abs(dx) < 1e-6) {
+      for (let k = 0; k < n; k++) out[k]! += w * val(k * h - xa);
+    } else {
+      const f = w / dx;
+      for (let k = 0; k < n; k++) out[k]! += f * (primAt[k]! - primNext[k]!);
+    }
+    primAt.set(primNext);
+  }
+  return out;
 }
 
 /** Where the centerline point p (µm) appears on screen for a camera offset (px). */

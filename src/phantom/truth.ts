@@ -17,11 +17,13 @@ import { measurePolyline } from '../metrics/region.js';
 import type { AnalysedRegion, ClipMetrics, FlowClass, PixelScale, PointPx, SegmentInput } from '../metrics/types.js';
 import { HvmError } from '../errors.js';
 import type { VesselFlow } from './flow.js';
+import type { ThresholdMargin } from './flow-thresholds.js';
+import { occlusionPolygonPx, partsOutsidePolygons, polygonAreaUm2, type Occlusion, type OcclusionKind } from './occlusion.js';
 import { polylineLengthScaled } from './geometry.js';
 import { visiblePoints, type NetworkJunction, type NetworkVessel, type VesselKind } from './network.js';
 import type { ResolvedOptions, Rational } from './options.js';
 import type { Borders, ScreenRect } from './overlay.js';
-import { DEPTH_LAYERS, depthLayer } from './render.js';
+import { DEPTH_LAYERS, depthLayer, WARP_LATTICE_UM, type SceneWarp } from './render.js';
 
 export const TRUTH_FORMAT = 'hvm-phantom-truth';
 export const TRUTH_VERSION = 1;
@@ -70,6 +72,41 @@ export interface TruthVessel {
   inFullFrame: { lengthUm: number; lengthUmByQuadrant: [number, number, number, number]; gridCrossings: [number, number, number, number, number, number] };
   /** Optional: signed velocity at knots every velocityStepS seconds from t = 0, µm/s. */
   velocitySeries?: { stepS: number; valuesUmPerS: number[] };
+  /** Clips with occlusions: length of this vessel hidden under them inside regions.fullFrame, µm. */
+  occludedLengthUm?: number;
+  /** Spread flow mode: the class the velocity was drawn around (flowClass comes from the thresholds). */
+  drawnForClass?: FlowClass;
+  /** Spread flow mode: distance from the nearest class threshold (flow-thresholds.ts). */
+  flowThresholdMargin?: { nearest: ThresholdMargin['nearest']; relative: number };
+}
+
+/** An occluder (bubble, saliva) as the truth records it. */
+export interface TruthOcclusion {
+  id: string;
+  kind: OcclusionKind;
+  /** Centre, frame-0 px. */
+  centerPx: PointPx;
+  radiusUm: number;
+  /** Half-width of its soft edge, µm. */
+  edgeUm: number;
+  /** Its outline (opacity ½), frame-0 px: vessel length inside it counts as hidden. */
+  polygonPx: PointPx[];
+  areaUm2: number;
+  /** Vessel length inside the outline and inside regions.fullFrame, µm (all vessels / small vessels). */
+  hiddenLengthUm: number;
+  hiddenSmallLengthUm: number;
+}
+
+/** The non-rigid warp as the truth records it (see render.ts SceneWarp). */
+export interface TruthWarp {
+  /** The amplitude option A, px. */
+  amplitudePx: number;
+  latticeUm: number;
+  modes: { freqHz: number; weight: number }[];
+  /** Largest |w| per axis over the frame and all frames (fields), px. */
+  maxDisplacementPx: number;
+  /** Largest per-frame RMS of |w| over the frame, px. */
+  maxRmsPx: number;
 }
 
 export interface TruthFrame {
@@ -86,6 +123,9 @@ export interface TruthFrame {
   gain: number;
   /** Index of the frame this one duplicates (null when it is a fresh capture). */
   duplicateOf: number | null;
+  /** With a warp: RMS and max of the warp displacement over the frame, px. */
+  warpRmsPx?: number;
+  warpMaxPx?: number;
 }
 
 export interface PhantomTruth {
@@ -105,6 +145,8 @@ export interface PhantomTruth {
     sar: Rational;
     interlace: 'none' | 'bff' | 'tff';
     coordinateConvention: string;
+    /** Exposure of each frame (field), s; absent: instantaneous. */
+    exposureS?: number;
   };
   frames: TruthFrame[];
   duplicatedFrames: number[];
@@ -121,6 +163,10 @@ export interface PhantomTruth {
   metrics: { fullFrame: ClipMetrics; common: ClipMetrics };
   /** Per depth layer: blur σ, µm. */
   depthLayers: { maxDepthUm: number | null; sigmaUm: number }[];
+  /** Occluders (only when the clip has some). Metrics count only the vessel length outside them. */
+  occlusions?: TruthOcclusion[];
+  /** The non-rigid warp (only when the clip has one). */
+  warp?: TruthWarp;
 }
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
@@ -139,6 +185,8 @@ export interface TruthInput {
   duplicated: number[];
   overlayRect: ScreenRect | null;
   layerSigmaUm: number[];
+  occlusions?: Occlusion[];
+  warp?: SceneWarp | null;
 }
 
 /** Convert µm tissue coordinates to frame-0 px, rounded to 1/1000 px (the canonical form). */
@@ -165,10 +213,12 @@ export function buildTruth(input: TruthInput): PhantomTruth {
       maxY = Math.max(maxY, y);
     }
   }
-  const cx0 = Math.ceil(fullFrame.x + maxX);
-  const cy0 = Math.ceil(fullFrame.y + maxY);
-  const cx1 = Math.floor(fullFrame.x + fullFrame.width + minX);
-  const cy1 = Math.floor(fullFrame.y + fullFrame.height + minY);
+  // A warp moves tissue by up to its max displacement beyond the rigid offsets.
+  const wm = input.warp ? input.frames.reduce((m, f) => Math.max(m, f.warpMaxPx ?? 0), 0) : 0;
+  const cx0 = Math.ceil(fullFrame.x + maxX + wm);
+  const cy0 = Math.ceil(fullFrame.y + maxY + wm);
+  const cx1 = Math.floor(fullFrame.x + fullFrame.width + minX - wm);
+  const cy1 = Math.floor(fullFrame.y + fullFrame.height + minY - wm);
   const common: AnalysedRegion =
     cx1 > cx0 && cy1 > cy0 ? { x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0 } : { ...fullFrame };
 
@@ -206,8 +256,45 @@ export function buildTruth(input: TruthInput): PhantomTruth {
     if (o.truthVelocitySeries) {
       tv.velocitySeries = { stepS: flow.series.stepS, valuesUmPerS: Array.from(flow.series.values, (x) => round(x, 9)) };
     }
+    if (flow.drawnForClass !== undefined) tv.drawnForClass = flow.drawnForClass;
+    if (flow.margin !== undefined) tv.flowThresholdMargin = { nearest: flow.margin.nearest, relative: round(flow.margin.relative, 6) };
     return tv;
   });
+
+  // Occluders: outlines, areas, and the vessel length they hide inside the full frame.
+  let occlusions: TruthOcclusion[] | undefined;
+  if (input.occlusions !== undefined && input.occlusions.length > 0) {
+    const polys = input.occlusions.map((oc) => occlusionPolygonPx(oc, scale));
+    const hiddenBy = (poly: PointPx[], v: TruthVessel): number => {
+      const visible = partsOutsidePolygons(v.centerlinePx, [poly]).reduce((a, part) => a + measurePolyline(part, fullFrame, scale).lengthUm, 0);
+      return Math.max(0, v.inFullFrame.lengthUm - visible);
+    };
+    occlusions = input.occlusions.map((oc, i) => {
+      const poly = polys[i]!;
+      let all = 0;
+      let small = 0;
+      for (const v of vessels) {
+        const h = hiddenBy(poly, v);
+        all += h;
+        if (v.small) small += h;
+      }
+      return {
+        id: oc.id,
+        kind: oc.kind,
+        centerPx: umToPx(oc.centerUm, scale),
+        radiusUm: round(oc.radiusUm, 6),
+        edgeUm: round(oc.edgeUm, 6),
+        polygonPx: poly,
+        areaUm2: round(polygonAreaUm2(poly, scale.umPerPxX, scale.umPerPxY), 3),
+        hiddenLengthUm: round(all, 6),
+        hiddenSmallLengthUm: round(small, 6),
+      };
+    });
+    for (const v of vessels) {
+      const visible = partsOutsidePolygons(v.centerlinePx, polys).reduce((a, part) => a + measurePolyline(part, fullFrame, scale).lengthUm, 0);
+      v.occludedLengthUm = round(Math.max(0, v.inFullFrame.lengthUm - visible), 6);
+    }
+  }
 
   const truth: PhantomTruth = {
     format: TRUTH_FORMAT,
@@ -236,6 +323,17 @@ export function buildTruth(input: TruthInput): PhantomTruth {
     metrics: { fullFrame: null as unknown as ClipMetrics, common: null as unknown as ClipMetrics },
     depthLayers: DEPTH_LAYERS.map((l, i) => ({ maxDepthUm: Number.isFinite(l.maxDepthUm) ? l.maxDepthUm : null, sigmaUm: round(input.layerSigmaUm[i]!, 6) })),
   };
+  if (o.exposureS !== undefined) truth.clip.exposureS = o.exposureS;
+  if (occlusions !== undefined) truth.occlusions = occlusions;
+  if (input.warp) {
+    truth.warp = {
+      amplitudePx: input.warp.amplitudePx,
+      latticeUm: WARP_LATTICE_UM,
+      modes: input.warp.modes.map((m) => ({ freqHz: round(m.freqHz, 9), weight: m.weight })),
+      maxDisplacementPx: input.frames.reduce((m, f) => Math.max(m, f.warpMaxPx ?? 0), 0),
+      maxRmsPx: input.frames.reduce((m, f) => Math.max(m, f.warpRmsPx ?? 0), 0),
+    };
+  }
   truth.metrics = { fullFrame: truthMetricsForRegion(truth, fullFrame), common: truthMetricsForRegion(truth, common) };
   return truth;
 }
@@ -243,11 +341,28 @@ export function buildTruth(input: TruthInput): PhantomTruth {
 /**
  * The metric inputs of the truth over a region: every vessel's centerline measured against
  * the region (length, quadrant lengths, grid crossings), its true diameter and flow class,
- * and its mean velocity (stops included) as a measured, uncensored value.
+ * and its mean velocity (stops included) as a measured, uncensored value. Vessel length
+ * under an occluder (truth.occlusions) is left out, as no observer can see it, unless
+ * `includeOccluded` is set (then the tissue's full length counts).
  */
-export function truthSegments(truth: Pick<PhantomTruth, 'vessels' | 'clip'>, region: AnalysedRegion): SegmentInput[] {
+export function truthSegments(
+  truth: Pick<PhantomTruth, 'vessels' | 'clip' | 'occlusions'>,
+  region: AnalysedRegion,
+  opts: { includeOccluded?: boolean } = {},
+): SegmentInput[] {
+  const polys = opts.includeOccluded === true ? [] : (truth.occlusions ?? []).map((o) => o.polygonPx);
   return truth.vessels.map((v) => {
-    const m = measurePolyline(v.centerlinePx, region, truth.clip.scale);
+    let m: ReturnType<typeof measurePolyline>;
+    if (polys.length === 0) m = measurePolyline(v.centerlinePx, region, truth.clip.scale);
+    else {
+      m = { lengthUm: 0, lengthUmByQuadrant: [0, 0, 0, 0], gridCrossings: [0, 0, 0, 0, 0, 0] };
+      for (const part of partsOutsidePolygons(v.centerlinePx, polys)) {
+        const q = measurePolyline(part, region, truth.clip.scale);
+        m.lengthUm += q.lengthUm;
+        for (let i = 0; i < 4; i++) m.lengthUmByQuadrant[i] += q.lengthUmByQuadrant[i]!;
+        for (let i = 0; i < 6; i++) m.gridCrossings[i] += q.gridCrossings[i]!;
+      }
+    }
     return {
       id: v.id,
       lengthUm: m.lengthUm,
@@ -262,11 +377,15 @@ export function truthSegments(truth: Pick<PhantomTruth, 'vessels' | 'clip'>, reg
 
 /** Truth metrics over any region (frame-0 px), e.g. the region an engine analysed. */
 export function truthMetricsForRegion(
-  truth: Pick<PhantomTruth, 'vessels' | 'clip'>,
+  truth: Pick<PhantomTruth, 'vessels' | 'clip' | 'occlusions'>,
   region: AnalysedRegion,
-  opts: { smallVesselMaxUm?: number } = {},
+  opts: { smallVesselMaxUm?: number; includeOccluded?: boolean } = {},
 ): ClipMetrics {
-  const input: Parameters<typeof computeClipMetrics>[0] = { region, scale: truth.clip.scale, segments: truthSegments(truth, region) };
+  const input: Parameters<typeof computeClipMetrics>[0] = {
+    region,
+    scale: truth.clip.scale,
+    segments: truthSegments(truth, region, opts.includeOccluded !== undefined ? { includeOccluded: opts.includeOccluded } : {}),
+  };
   if (opts.smallVesselMaxUm !== undefined) input.smallVesselMaxUm = opts.smallVesselMaxUm;
   return computeClipMetrics(input);
 }

@@ -40,6 +40,15 @@ describe('phantom determinism', () => {
     expect(hashes(opts).frames).toBe(GOLDEN_FRAMES_SHA256);
   });
 
+  it('is deterministic with every later knob on too (spread flow, occlusions, warp, exposure), golden hash included', () => {
+    const k: PhantomOptions = { seed: 2024, width: 96, height: 80, frameCount: 4, flowMix: 'septic', flowMode: 'spread', occlusions: 2, warpPx: 1.5, exposure: 'continuous', interlace: 'tff' };
+    const a = hashes(k);
+    expect(hashes(k)).toEqual(a);
+    expect(a.frames).toBe(GOLDEN_KNOBS_FRAMES_SHA256);
+    // Knobs left at their defaults change nothing: the options above without them are another clip.
+    expect(hashes({ ...k, occlusions: 0, warpPx: 0, exposure: 'instant', flowMode: 'classes' }).frames).not.toBe(a.frames);
+  });
+
   it('random access equals sequential rendering', () => {
     const p = generatePhantom(opts);
     const seq = [...p.frames()].map((f) => Buffer.from(f).toString('base64'));
@@ -48,4 +57,5 @@ describe('phantom determinism', () => {
   });
 });
 
+const GOLDEN_KNOBS_FRAMES_SHA256 = 'c83e93e6985ecf256064061a2dfc1723a939448aa56da05d12824e89f1d26b40';
 const GOLDEN_FRAMES_SHA256 = '38fc25fc63655fb6e8e8dfe7a83c4172283b6ab259a4e725369347988236f8a3';

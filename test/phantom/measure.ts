@@ -170,3 +170,34 @@ export function highPass(x: number[], half: number): number[] {
     return Number.isNaN(v) || n === 0 ? NaN : v - s / n;
   });
 }
+
+/** Whether p lies inside a polygon (winding number; independent of the phantom's even–odd test). */
+export function insidePolygon(p: Pt, poly: Pt[]): boolean {
+  let wn = 0;
+  for (let i = 0; i < poly.length; i++) {
+    const a = poly[i]!;
+    const b = poly[(i + 1) % poly.length]!;
+    const cross = (b[0] - a[0]) * (p[1] - a[1]) - (p[0] - a[0]) * (b[1] - a[1]);
+    if (a[1] <= p[1]) {
+      if (b[1] > p[1] && cross > 0) wn++;
+    } else if (b[1] <= p[1] && cross < 0) wn--;
+  }
+  return wn !== 0;
+}
+
+/** Crop a w×h window at (x0, y0) out of a width-W image. */
+export function crop(img: ArrayLike<number>, W: number, x0: number, y0: number, w: number, h: number): Float64Array {
+  const out = new Float64Array(w * h);
+  for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) out[j * w + i] = img[(y0 + j) * W + x0 + i]!;
+  return out;
+}
+
+export function std(x: ArrayLike<number>): number {
+  let m = 0;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) (m += x[i]!), n++;
+  m /= n;
+  let s = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) s += (x[i]! - m) ** 2;
+  return Math.sqrt(s / n);
+}

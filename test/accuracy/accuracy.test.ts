@@ -1,0 +1,93 @@
+/**
+ * The engine's accuracy on phantoms: generate the clip set (CI subset, or the full set with
+ * HVM_ACCURACY_FULL=1) into a temporary folder, run the ENGINE on each clip through its
+ * public entry (analyzeClip with the clip's calibration sidecar, or its device profile),
+ * compare with the truth over the engine's own analysed region, print a table per clip
+ * and a summary, and write test/accuracy/results/latest.{json,md}.
+ *
+ * Every metric the engine reports must meet its bar (bars.ts); a metric it leaves null is
+ * "not measured" and listed as such. HVM_ACCURACY_KEEP=1 keeps the generated clips.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeClip, type AnalyzeOptions } from '../../src/analysis/analyze-clip.js';
+import { writePhantom } from '../../src/phantom/index.js';
+import { engineVersion } from '../../src/version.js';
+import { METRIC_BARS } from './bars.js';
+import { CI_SET, FULL_SET, type AccuracyCase } from './clip-set.js';
+import { compareClip, formatClip, formatSummary, summarize, writeResults, type ClipComparison, type SetSummary } from './harness.js';
+
+const FULL = process.env.HVM_ACCURACY_FULL === '1';
+const SET = FULL ? 'full' : 'ci';
+const CASES: readonly AccuracyCase[] = FULL ? FULL_SET : CI_SET;
+const RESULTS_DIR = join(import.meta.dirname, 'results');
+
+let dir = '';
+const comps: ClipComparison[] = [];
+let summary: SetSummary | null = null;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hvm-accuracy-'));
+});
+afterAll(async () => {
+  if (dir && process.env.HVM_ACCURACY_KEEP !== '1') await rm(dir, { recursive: true, force: true });
+  else if (dir) console.log(`clips kept in ${dir}`);
+});
+
+describe(`engine accuracy on phantoms (set "${SET}", ${CASES.length} clips)`, () => {
+  it('generates every clip, runs the engine on it and compares with the truth', async () => {
+    const t0 = performance.now();
+    for (const c of CASES) {
+      const g0 = performance.now();
+      const w = await writePhantom({ ...c.options, name: c.id }, dir);
+      const g1 = performance.now();
+      const o = w.truth.settings;
+      const opts: AnalyzeOptions = o.device !== null ? { device: o.device, sidecar: false } : { sidecar: w.calibrationPath! };
+      if (o.codec === 'png') opts.fps = o.fps.num / o.fps.den;
+      const { result } = await analyzeClip(w.clipPath, opts);
+      const g2 = performance.now();
+      // The engine saw the clip the phantom wrote.
+      expect(result.source.frameCount).toBe(w.truth.clip.frameCount);
+      expect([result.source.width, result.source.height]).toEqual([w.truth.clip.width, w.truth.clip.height]);
+      const cmp = compareClip(w.truth, result, { id: c.id, description: c.description });
+      cmp.runtimeS = { generate: (g1 - g0) / 1000, analyze: (g2 - g1) / 1000 };
+      cmp.engineWarnings = result.warnings.map((x) => x.code);
+      comps.push(cmp);
+      console.log(formatClip(cmp));
+    }
+    summary = summarize(SET, comps);
+    const runtimeS = (performance.now() - t0) / 1000;
+    console.log(formatSummary(summary, { engineVersion, runtimeS }));
+    const files = await writeResults(RESULTS_DIR, { summary, clips: comps, engineVersion, runtimeS });
+    console.log(`wrote ${files.json} and ${files.md}`);
+    expect(comps).toHaveLength(CASES.length);
+  });
+
+  it('every metric the engine reports meets its bar', () => {
+    expect(summary).not.toBeNull();
+    expect(summary!.failures).toEqual([]);
+  });
+
+  it('lists everything the engine does not measure as "not measured", and nothing it does measure', () => {
+    expect(summary).not.toBeNull();
+    for (const c of comps) {
+      for (const r of c.rows) {
+        const reported = r.engine !== null;
+        expect(r.status === 'not measured', `${c.id} ${r.metric} (${r.population})`).toBe(!reported);
+        expect(c.notMeasured.includes(`${r.metric} (${r.population})`)).toBe(!reported);
+      }
+      expect(c.notMeasured.includes('vessels (recall, precision, classes, velocities)')).toBe(!c.vessels.measured);
+    }
+    // The summary's list is exactly what no clip reported.
+    const keys = Object.keys(METRIC_BARS);
+    for (const pop of ['small', 'all'] as const) {
+      for (const k of keys) {
+        const none = comps.every((c) => c.rows.find((r) => r.metric === k && r.population === pop)!.engine === null);
+        expect(summary!.notMeasuredAnywhere.includes(`${k} (${pop})`)).toBe(none);
+      }
+    }
+    console.log(`not measured by engine ${engineVersion}: ${summary!.notMeasuredAnywhere.length ? summary!.notMeasuredAnywhere.join(', ') : 'nothing'}`);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * Self-tests of the accuracy harness: it must pass a perfect engine, fail each kind of error
+ * at its bar (and not before), report every null as "not measured", and read results given
+ * in another reference frame. If these fail, the accuracy numbers cannot be trusted.
+ */
+import { describe, expect, it } from 'vitest';
+import { generatePhantom, truthMetricsForRegion, type PhantomTruth } from '../../src/phantom/index.js';
+import type { FlowClass } from '../../src/metrics/types.js';
+import { METRIC_BARS, VESSEL_BARS } from './bars.js';
+import { clone, exactEngineResult, unmeasuredEngineResult } from './fake-engine.js';
+import { compareClip, formatClip, formatMarkdown, formatSummary, summarize, weightedKappa, type EngineResult } from './harness.js';
+
+// A septic field with every class (spread flow: some vessels near the thresholds), occluders,
+// borders and an overlay, drifting: the harness sees everything it must handle.
+const truth: PhantomTruth = generatePhantom({
+  seed: 101, width: 400, height: 320, seconds: 2, flowMix: 'septic', flowMode: 'spread', occlusions: 2,
+  borders: 6, overlay: true, driftPxPerS: 8, jitterPx: 1,
+}).truth;
+const exact = exactEngineResult(truth);
+const judged = Object.entries(METRIC_BARS).filter(([, b]) => b.kind !== 'informational').map(([k]) => k);
+
+function failedItems(r: EngineResult): string[] {
+  return compareClip(truth, r, { id: 't' }).failures.map((f) => f.split(':')[0]!);
+}
+
+describe('accuracy harness self-test', () => {
+  it('passes a perfect engine: every judged metric within its bar, recall and precision 100 %, κ = 1, no velocity error', () => {
+    const c = compareClip(truth, exact, { id: 'exact' });
+    expect(c.failures).toEqual([]);
+    expect(c.notMeasured).toEqual([]);
+    for (const r of c.rows) {
+      expect(r.status).toBe(judged.includes(r.metric) ? 'pass' : 'info');
+      if (typeof r.error === 'number') expect(r.error).toBe(0);
+    }
+    expect(c.vessels.recall).toBeGreaterThan(0.999);
+    expect(c.vessels.precision).toBeGreaterThan(0.999);
+    expect(c.vessels.weightedKappa).toBe(1);
+    expect(c.vessels.velocity.mdare).toBe(0);
+    expect(c.vessels.velocity.measured).toBeGreaterThan(5);
+    // Every class is present among the pairs; unmatched truth vessels: none.
+    for (const cls of [0, 1, 2, 3]) expect(c.vessels.confusion[cls]![cls]).toBeGreaterThan(0);
+    expect(c.vessels.missed).toEqual([0, 0, 0, 0]);
+    const s = summarize('self', [c]);
+    expect(s.failures).toEqual([]);
+    expect(s.notMeasuredAnywhere).toEqual([]);
+    expect(s.vessels.kappaStatus).toBe('pass');
+    expect(s.vessels.velocity.status).toBe('pass');
+    expect(s.vessels.byMargin.reduce((a, b) => a + b.classified, 0)).toBe(c.vessels.confusion.flat().reduce((a, b) => a + b, 0));
+  });
+
+  it('fails TVD +20 % (and only TVD), passes TVD +9 %', () => {
+    const bad = clone(exact);
+    bad.metrics.small.TVD = bad.metrics.small.TVD! * 1.2;
+    bad.metrics.all.TVD = bad.metrics.all.TVD! * 1.2;
+    expect(failedItems(bad)).toEqual(['TVD (small)', 'TVD (all)']);
+    const ok = clone(exact);
+    ok.metrics.small.TVD = ok.metrics.small.TVD! * 1.09;
+    expect(failedItems(ok)).toEqual([]);
+    const s = summarize('self', [compareClip(truth, bad, { id: 'bad' })]);
+    expect(s.metrics.find((m) => m.metric === 'TVD' && m.population === 'small')).toMatchObject({ measured: 1, pass: 0, fail: 1 });
+    expect(s.metrics.find((m) => m.metric === 'TVD' && m.population === 'small')!.maxAbsError).toBeCloseTo(0.2, 9);
+    expect(s.failures).toHaveLength(2);
+  });
+
+  it('fails MFI +0.3, passes +0.2; fails two quadrants changed; fails PPV +12 points, passes +8', () => {
+    const m = clone(exact);
+    m.metrics.small.MFI = m.metrics.small.MFI! + 0.3;
+    expect(failedItems(m)).toEqual(['MFI (small)']);
+    m.metrics.small.MFI = exact.metrics.small.MFI! + 0.2;
+    expect(failedItems(m)).toEqual([]);
+    const q = clone(exact);
+    q.metrics.all.MFIQuadrants = q.metrics.all.MFIQuadrants!.map((c, i) => (i < 2 ? (((c ?? 0) + 1) % 4) as FlowClass : c)) as typeof q.metrics.all.MFIQuadrants;
+    expect(failedItems(q)).toEqual(['MFIQuadrants (all)']);
+    const p = clone(exact);
+    p.metrics.small.PPV = p.metrics.small.PPV! + 12;
+    expect(failedItems(p)).toEqual(['PPV (small)']);
+    p.metrics.small.PPV = exact.metrics.small.PPV! + 8;
+    expect(failedItems(p)).toEqual([]);
+    // A value where the truth has none is a failure, not a pass.
+    const allStopped = generatePhantom({ seed: 3, width: 160, height: 128, seconds: 1, mode: 'isolated', isolatedVessels: [{ flowClass: 0 }] }).truth;
+    const r = exactEngineResult(allStopped);
+    r.metrics.small.meanVelocityUmPerS = 100; // truth: no velocity measured (all stopped → 0 µm/s, still a value)
+    expect(compareClip(allStopped, r, { id: 'z' }).failures.map((f) => f.split(':')[0])).toEqual(['meanVelocityUmPerS (small)']);
+  });
+
+  it('reports today\'s engine (every metric null, no vessels) as not measured — no pass, no fail — and lists all of it', () => {
+    const c = compareClip(truth, unmeasuredEngineResult(truth), { id: 'null' });
+    expect(c.failures).toEqual([]);
+    expect(c.rows.every((r) => r.status === 'not measured')).toBe(true);
+    expect(c.notMeasured).toHaveLength(c.rows.length + 1);
+    expect(c.notMeasured).toContain('TVD (small)');
+    expect(c.notMeasured).toContain('vessels (recall, precision, classes, velocities)');
+    expect(c.vessels.recallStatus).toBe('not measured');
+    const s = summarize('self', [c]);
+    expect(s.failures).toEqual([]);
+    expect(s.notMeasuredAnywhere).toEqual(c.notMeasured);
+    expect(s.vessels.kappaStatus).toBe('not measured');
+    expect(formatSummary(s)).toContain('NOT MEASURED in any clip');
+    // One metric reported among nulls: judged, the others still not measured.
+    const one = unmeasuredEngineResult(truth);
+    one.metrics.all.TVD = truthMetricsForRegion(truth, one.analysis.analysedRegion).all.TVD * 1.3;
+    const c1 = compareClip(truth, one, { id: 'one' });
+    // TVD is judged (and off); an engine that reports metrics but lists no vessel fails recall and precision.
+    expect(c1.failures).toHaveLength(3);
+    expect(c1.failures[0]!.startsWith('TVD (all)')).toBe(true);
+    expect(c1.failures[1]!.startsWith('vessel recall 0.0 %')).toBe(true);
+    expect(c1.failures[2]!.startsWith('vessel precision')).toBe(true);
+    expect(c1.notMeasured).not.toContain('TVD (all)');
+    expect(c1.notMeasured).toContain('TVD (small)');
+  });
+
+  it('matches centerlines at 2 px: 1.5 px off passes, 3 px off fails; missing length fails recall, invented length fails precision', () => {
+    const shift = (d: number): EngineResult => {
+      const r = clone(exact);
+      for (const v of r.vessels) v.points = v.points.map(([x, y]) => [x + d * 0.6, y + d * 0.8]);
+      return r;
+    };
+    const near = compareClip(truth, shift(1.5), { id: 'near' }).vessels;
+    expect(near.recallStatus).toBe('pass');
+    expect(near.precisionStatus).toBe('pass');
+    const far = compareClip(truth, shift(3), { id: 'far' }).vessels;
+    expect(far.recallStatus).toBe('fail');
+    expect(far.precisionStatus).toBe('fail');
+    // Drop the longest vessels until ≥ 15 % of the length is gone.
+    const dropped = clone(exact);
+    const total = dropped.vessels.reduce((a, v) => a + v.lengthUm, 0);
+    dropped.vessels.sort((a, b) => b.lengthUm - a.lengthUm);
+    let gone = 0;
+    while (gone < 0.15 * total) gone += dropped.vessels.shift()!.lengthUm;
+    const d = compareClip(truth, dropped, { id: 'dropped' }).vessels;
+    expect(d.recallStatus).toBe('fail');
+    expect(d.recall!).toBeCloseTo(1 - gone / total, 1);
+    expect(d.precisionStatus).toBe('pass');
+    // Invent long straight vessels across the region (mostly away from any truth vessel).
+    const inv = clone(exact);
+    const g = exact.analysis.analysedRegion;
+    for (let k = 0; k < 12; k++) {
+      const y = g.y + 6 + k * ((g.height - 12) / 11);
+      inv.vessels.push({ ...inv.vessels[0]!, id: `fake${k}`, points: [[g.x + 2, y], [g.x + g.width - 2, y + 0.5]], flowClass: 3 });
+    }
+    const iv = compareClip(truth, inv, { id: 'invented' }).vessels;
+    expect(iv.recallStatus).toBe('pass');
+    expect(iv.precisionStatus).toBe('fail');
+  });
+
+  it('pools flow classes into a confusion matrix and weighted kappa that fall when classes are wrong', () => {
+    const r = clone(exact);
+    // Shift every class by one step down (3→2, 2→1, 1→0), keep 0.
+    for (const v of r.vessels) if (v.flowClass !== null && v.flowClass > 0) v.flowClass = (v.flowClass - 1) as FlowClass;
+    const c = compareClip(truth, r, { id: 'cls' });
+    expect(c.vessels.exactAgreement!).toBeLessThan(0.5);
+    const s = summarize('self', [c]);
+    expect(s.vessels.weightedKappa!).toBeLessThan(VESSEL_BARS.pooledWeightedKappa.min);
+    expect(s.vessels.kappaStatus).toBe('fail');
+    expect(s.failures.some((f) => f.startsWith('pooled: flow-class weighted kappa'))).toBe(true);
+    // Unclassified engine vessels are counted apart, not as disagreement.
+    const u = clone(exact);
+    for (const v of u.vessels) v.flowClass = null;
+    const cu = compareClip(truth, u, { id: 'uncl' });
+    expect(cu.vessels.unclassified.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+    expect(cu.vessels.weightedKappa).toBeNull();
+    expect(cu.notMeasured).toContain('vessel flow classes');
+  });
+
+  it('computes weighted kappa correctly (hand-worked cases)', () => {
+    expect(weightedKappa([[20, 5], [10, 15]])).toBeCloseTo(0.4, 12); // Cohen's κ for 2 classes
+    expect(weightedKappa([[1, 1, 0], [0, 1, 0], [0, 0, 1]])).toBeCloseTo(5 / 7, 12);
+    expect(weightedKappa([[0, 0], [0, 0]])).toBeNull();
+    expect(weightedKappa([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 9]])).toBe(1);
+  });
+
+  it('fails velocities 50 % too fast, passes 10 % too fast; only measurable vessels count', () => {
+    const scaleV = (f: number): EngineResult => {
+      const r = clone(exact);
+      for (const v of r.vessels) if (v.velocity?.valueUmPerS) v.velocity.valueUmPerS *= f;
+      return r;
+    };
+    const slow = summarize('self', [compareClip(truth, scaleV(1.5), { id: 'v15' })]);
+    expect(slow.vessels.velocity.mdare!).toBeCloseTo(0.5, 9);
+    expect(slow.vessels.velocity.status).toBe('fail');
+    const ok = summarize('self', [compareClip(truth, scaleV(1.1), { id: 'v11' })]);
+    expect(ok.vessels.velocity.status).toBe('pass');
+    const c = compareClip(truth, exact, { id: 'x' });
+    const fps = truth.clip.fps.num / truth.clip.fps.den;
+    for (const p of c.vessels.pairs) {
+      if (p.measurable) expect(p.truthVelocityUmPerS).toBeLessThanOrEqual((p.truthLengthUm * fps) / 2);
+      if (p.truthVelocityUmPerS === 0) expect(p.measurable).toBe(false);
+    }
+  });
+
+  it('reads a result given in another reference frame (region and centerlines shifted by that frame\'s offset)', () => {
+    const k = truth.clip.frameCount - 1;
+    expect(Math.hypot(...truth.frames[k]!.offsetPx)).toBeGreaterThan(5);
+    const r = exactEngineResult(truth, { referenceFrame: k });
+    const c = compareClip(truth, r, { id: 'ref' });
+    expect(c.failures).toEqual([]);
+    expect(c.region.frame0).toEqual(truth.regions.common);
+    expect(c.vessels.recall).toBeGreaterThan(0.999);
+    // Read as if in frame 0, the same result is off: the shift matters.
+    const wrong = clone(r);
+    wrong.analysis.referenceFrame = 0;
+    expect(compareClip(truth, wrong, { id: 'wrong' }).failures.length).toBeGreaterThan(0);
+  });
+
+  it('formats per-clip tables, the summary and markdown', () => {
+    const c = compareClip(truth, exact, { id: 'exact', description: 'self-test' });
+    const text = formatClip(c);
+    expect(text).toContain('TVD');
+    expect(text).toContain('recall 100.0 %');
+    const md = formatMarkdown(summarize('self', [c]), [c]);
+    expect(md).toContain('| TVD | small | 1/1 | 1 | 0 |');
+    expect(md).toContain('## Bars');
+  });
+});
+
