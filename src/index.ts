@@ -13,6 +13,8 @@ export { HvmError } from './errors.js';
 export { analyzeClip } from './analysis/analyze-clip.js';
 export type { AnalyzeOptions, ClipAnalysis, FrameInput } from './analysis/analyze-clip.js';
 export type { TemporalSummary, FrameBrightness } from './analysis/temporal-summary.js';
+export { stabiliseClip } from './analysis/stabilise.js';
+export { analysedRegion } from './analysis/region.js';
 
 // Decoding: probe a clip, stream its gray frames.
 export {

@@ -110,6 +110,25 @@ Napi::Value PhaseCorrelate(const Napi::CallbackInfo& info) {
   return o;
 }
 
+Napi::Value ShiftAccumulate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_float64_array) || !is_typed(info[1], napi_uint32_array) ||
+      !is_typed(info[2], napi_uint8_array) || !get_i32(info, 3, &w) || !get_i32(info, 4, &h) ||
+      !info[5].IsNumber() || !info[6].IsNumber())
+    return throw_type(env, "shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, width, height, dx, dy)");
+  Napi::Float64Array acc = info[0].As<Napi::Float64Array>();
+  Napi::Uint32Array count = info[1].As<Napi::Uint32Array>();
+  Napi::Uint8Array frame = info[2].As<Napi::Uint8Array>();
+  const int32_t st = hvm_shift_accumulate(acc.Data(), len32(acc.ElementLength()), count.Data(),
+                                          len32(count.ElementLength()), frame.Data(),
+                                          len32(frame.ElementLength()), w, h,
+                                          info[5].As<Napi::Number>().DoubleValue(),
+                                          info[6].As<Napi::Number>().DoubleValue());
+  if (st != HVM_OK) return throw_status(env, st);
+  return env.Undefined();
+}
+
 Napi::Value DetmathEval(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t fn;
@@ -131,6 +150,164 @@ Napi::Value DetmathEval(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// ---- Vessel segmentation ----
+
+Napi::Value LocalNormalize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  const bool has_mask = is_typed(info[1], napi_uint8_array);
+  if (!is_typed(info[0], napi_float32_array) || !(has_mask || info[1].IsNull()) ||
+      !get_i32(info, 2, &w) || !get_i32(info, 3, &h) || !info[4].IsNumber() || !info[5].IsNumber())
+    return throw_type(env, "localNormalize(src: Float32Array, mask: Uint8Array | null, width, height, sigmaPx, epsRel)");
+  Napi::Float32Array src = info[0].As<Napi::Float32Array>();
+  const uint8_t* mask = nullptr;
+  uint32_t mask_len = 0;
+  if (has_mask) {
+    Napi::Uint8Array m = info[1].As<Napi::Uint8Array>();
+    mask = m.Data();
+    mask_len = len32(m.ElementLength());
+    if (mask_len == 0) return throw_status(env, HVM_E_BUFFER_SIZE);  // an empty mask is not "no mask"
+  }
+  const size_t n = src.ElementLength();
+  Napi::Float32Array dst = Napi::Float32Array::New(env, n);
+  const int32_t st = hvm_local_normalize(src.Data(), len32(n), mask, mask_len, w, h,
+                                         info[4].As<Napi::Number>().DoubleValue(),
+                                         info[5].As<Napi::Number>().DoubleValue(), dst.Data(),
+                                         len32(dst.ElementLength()));
+  if (st != HVM_OK) return throw_status(env, st);
+  return dst;
+}
+
+Napi::Value FillOutside(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_float32_array) || !is_typed(info[1], napi_uint8_array) ||
+      !get_i32(info, 2, &w) || !get_i32(info, 3, &h))
+    return throw_type(env, "fillOutside(src: Float32Array, mask: Uint8Array, width, height)");
+  Napi::Float32Array src = info[0].As<Napi::Float32Array>();
+  Napi::Uint8Array mask = info[1].As<Napi::Uint8Array>();
+  const size_t n = src.ElementLength();
+  Napi::Float32Array dst = Napi::Float32Array::New(env, n);
+  const int32_t st = hvm_fill_outside(src.Data(), len32(n), mask.Data(), len32(mask.ElementLength()),
+                                      w, h, dst.Data(), len32(dst.ElementLength()));
+  if (st != HVM_OK) return throw_status(env, st);
+  return dst;
+}
+
+Napi::Value HessianVesselness(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h, dark, rel;
+  if (!is_typed(info[0], napi_float32_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h) ||
+      !is_typed(info[3], napi_float32_array) || !get_i32(info, 4, &dark) || !info[5].IsNumber() ||
+      !info[6].IsNumber() || !get_i32(info, 7, &rel))
+    return throw_type(env, "hessianVesselness(src: Float32Array, width, height, sigmas: Float32Array, dark: 0|1, beta, c, cRelative: 0|1)");
+  Napi::Float32Array src = info[0].As<Napi::Float32Array>();
+  Napi::Float32Array sig = info[3].As<Napi::Float32Array>();
+  const size_t n = src.ElementLength();
+  Napi::Float32Array v = Napi::Float32Array::New(env, n);
+  Napi::Uint8Array si = Napi::Uint8Array::New(env, n);
+  const int32_t st = hvm_hessian_vesselness(
+      src.Data(), len32(n), w, h, sig.Data(), len32(sig.ElementLength()), dark,
+      info[5].As<Napi::Number>().DoubleValue(), info[6].As<Napi::Number>().DoubleValue(), rel,
+      v.Data(), len32(v.ElementLength()), si.Data(), len32(si.ElementLength()));
+  if (st != HVM_OK) return throw_status(env, st);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("vesselness", v);
+  o.Set("scaleIndex", si);
+  return o;
+}
+
+Napi::Value MinFilter(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h, r;
+  if (!is_typed(info[0], napi_float32_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h) ||
+      !get_i32(info, 3, &r))
+    return throw_type(env, "minFilter(src: Float32Array, width, height, radiusPx)");
+  Napi::Float32Array src = info[0].As<Napi::Float32Array>();
+  const size_t n = src.ElementLength();
+  Napi::Float32Array dst = Napi::Float32Array::New(env, n);
+  const int32_t st = hvm_min_filter(src.Data(), len32(n), w, h, r, dst.Data(), len32(dst.ElementLength()));
+  if (st != HVM_OK) return throw_status(env, st);
+  return dst;
+}
+
+Napi::Value HysteresisThreshold(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_float32_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h) ||
+      !info[3].IsNumber() || !info[4].IsNumber())
+    return throw_type(env, "hysteresisThreshold(src: Float32Array, width, height, low, high)");
+  Napi::Float32Array src = info[0].As<Napi::Float32Array>();
+  const size_t n = src.ElementLength();
+  Napi::Uint8Array mask = Napi::Uint8Array::New(env, n);
+  const int32_t st = hvm_hysteresis_threshold(src.Data(), len32(n), w, h,
+                                              info[3].As<Napi::Number>().DoubleValue(),
+                                              info[4].As<Napi::Number>().DoubleValue(),
+                                              mask.Data(), len32(mask.ElementLength()));
+  if (st != HVM_OK) return throw_status(env, st);
+  return mask;
+}
+
+Napi::Value RemoveSmallComponents(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_uint8_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h) ||
+      !info[3].IsNumber())
+    return throw_type(env, "removeSmallComponents(mask: Uint8Array, width, height, minAreaPx)");
+  Napi::Uint8Array src = info[0].As<Napi::Uint8Array>();
+  const size_t n = src.ElementLength();
+  Napi::Uint8Array dst = Napi::Uint8Array::New(env, n);
+  uint32_t kept = 0;
+  const int32_t st = hvm_remove_small_components(src.Data(), len32(n), w, h,
+                                                 info[3].As<Napi::Number>().Uint32Value(),
+                                                 dst.Data(), len32(dst.ElementLength()), &kept);
+  if (st != HVM_OK) return throw_status(env, st);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("mask", dst);
+  o.Set("components", Napi::Number::New(env, kept));
+  return o;
+}
+
+Napi::Value Thin(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_uint8_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h))
+    return throw_type(env, "thin(mask: Uint8Array, width, height)");
+  Napi::Uint8Array src = info[0].As<Napi::Uint8Array>();
+  const size_t n = src.ElementLength();
+  Napi::Uint8Array dst = Napi::Uint8Array::New(env, n);
+  const int32_t st = hvm_thin(src.Data(), len32(n), w, h, dst.Data(), len32(dst.ElementLength()));
+  if (st != HVM_OK) return throw_status(env, st);
+  return dst;
+}
+
+Napi::Value SkeletonGraph(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_uint8_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h))
+    return throw_type(env, "skeletonGraph(skeleton: Uint8Array, width, height)");
+  Napi::Uint8Array skel = info[0].As<Napi::Uint8Array>();
+  const uint32_t n = len32(skel.ElementLength());
+  uint32_t counts[2] = {0, 0};
+  int32_t st = hvm_skeleton_graph(skel.Data(), n, w, h, nullptr, 0, nullptr, 0, nullptr, 0, counts);
+  if (st != HVM_OK) return throw_status(env, st);
+  Napi::Uint32Array pixels = Napi::Uint32Array::New(env, counts[1]);
+  Napi::Uint32Array offsets = Napi::Uint32Array::New(env, static_cast<size_t>(counts[0]) + 1);
+  Napi::Uint8Array flags = Napi::Uint8Array::New(env, counts[0]);
+  // Never pass a capacity-0 fill call: with no segments the sizing answer is the result.
+  if (counts[0] > 0) {
+    uint32_t again[2] = {0, 0};
+    st = hvm_skeleton_graph(skel.Data(), n, w, h, pixels.Data(), counts[1], offsets.Data(),
+                            counts[0] + 1, flags.Data(), counts[0], again);
+    if (st != HVM_OK) return throw_status(env, st);
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("pixels", pixels);
+  o.Set("offsets", offsets);
+  o.Set("flags", flags);
+  return o;
+}
+
 Napi::Value StatusMessage(const Napi::CallbackInfo& info) {
   const int32_t s = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 1;
   return Napi::String::New(info.Env(), hvm_status_message(s));
@@ -141,7 +318,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gaussianBlur", Napi::Function::New(env, GaussianBlur, "gaussianBlur"));
   exports.Set("accumulateFrame", Napi::Function::New(env, AccumulateFrame, "accumulateFrame"));
   exports.Set("phaseCorrelate", Napi::Function::New(env, PhaseCorrelate, "phaseCorrelate"));
+  exports.Set("shiftAccumulate", Napi::Function::New(env, ShiftAccumulate, "shiftAccumulate"));
   exports.Set("detmathEval", Napi::Function::New(env, DetmathEval, "detmathEval"));
+  exports.Set("localNormalize", Napi::Function::New(env, LocalNormalize, "localNormalize"));
+  exports.Set("fillOutside", Napi::Function::New(env, FillOutside, "fillOutside"));
+  exports.Set("hessianVesselness", Napi::Function::New(env, HessianVesselness, "hessianVesselness"));
+  exports.Set("minFilter", Napi::Function::New(env, MinFilter, "minFilter"));
+  exports.Set("hysteresisThreshold", Napi::Function::New(env, HysteresisThreshold, "hysteresisThreshold"));
+  exports.Set("removeSmallComponents", Napi::Function::New(env, RemoveSmallComponents, "removeSmallComponents"));
+  exports.Set("thin", Napi::Function::New(env, Thin, "thin"));
+  exports.Set("skeletonGraph", Napi::Function::New(env, SkeletonGraph, "skeletonGraph"));
   exports.Set("statusMessage", Napi::Function::New(env, StatusMessage, "statusMessage"));
   exports.Set("coreVersion", Napi::String::New(env, hvm_core_version()));
   exports.Set("simd", Napi::Boolean::New(env, hvm_core_simd() != 0));

@@ -45,6 +45,8 @@ extern "C" {
 #define HVM_MAX_FFT_CELLS 67108864
 /* Largest accepted blur sigma in px (kernel radius ceil(3*sigma) <= 3000). */
 #define HVM_MAX_SIGMA 1000.0
+/* Largest accepted |dx|, |dy| of hvm_shift_accumulate, px (keeps float->int defined). */
+#define HVM_MAX_SHIFT_PX 1073741824.0
 
 typedef struct hvm_frame_stats_t {
   double mean;              /* offset 0 */
@@ -73,6 +75,15 @@ int32_t hvm_gaussian_blur(const float* src, uint32_t src_len, int32_t width, int
 int32_t hvm_accumulate_frame(double* acc, uint32_t acc_len, const uint8_t* frame,
                              uint32_t frame_len, int32_t width, int32_t height);
 
+/* Stabilised temporal sum. (dx, dy) is the frame's content shift against the reference,
+ * as hvm_phase_correlate(reference, frame) reports it: frame(x, y) = reference(x - dx,
+ * y - dy). So acc[x, y] += bilinear(frame, x + dx, y + dy) and count[x, y] += 1 wherever
+ * that sample lies inside the frame (all taps); other pixels are untouched. acc, count and
+ * frame are width*height; |dx|, |dy| <= HVM_MAX_SHIFT_PX (finite), else HVM_E_BAD_ARGUMENT. */
+int32_t hvm_shift_accumulate(double* acc, uint32_t acc_len, uint32_t* count,
+                             uint32_t count_len, const uint8_t* frame, uint32_t frame_len,
+                             int32_t width, int32_t height, double dx, double dy);
+
 /* Translation of `moving` relative to `reference` by phase correlation. If
  * moving(x, y) = reference(x - dx, y - dy) the result is (dx, dy). */
 int32_t hvm_phase_correlate(const float* reference, uint32_t reference_len,
@@ -91,6 +102,76 @@ const char* hvm_status_message(int32_t status);
 const char* hvm_core_version(void);
 /* 1 if the core was compiled for 128-bit SIMD (wasm simd128, x86 SSE2+, arm NEON). */
 int32_t hvm_core_simd(void);
+
+/* ---- Vessel segmentation (vesselness, threshold, components, thinning, graph) ---- */
+
+/* Largest number of scales of hvm_hessian_vesselness (scale indices fit a uint8; 255 = none). */
+#define HVM_MAX_SCALES 64
+
+/* Background flattening and local contrast normalisation (Foracchia et al. 2005), with an
+ * optional region mask (normalised convolution): dst = (src - mu) / sqrt(var + eps^2), mu and
+ * var the Gaussian(sigma_px)-weighted local mean and variance over the mask, eps^2 = eps_rel^2 *
+ * mean var over the mask; dst = 0 outside the mask. mask_len 0 = no mask (mask not read).
+ * 0 < sigma_px <= HVM_MAX_SIGMA, 0 <= eps_rel <= 1e6. dst may alias src. */
+int32_t hvm_local_normalize(const float* src, uint32_t src_len, const uint8_t* mask,
+                            uint32_t mask_len, int32_t width, int32_t height, double sigma_px,
+                            double eps_rel, float* dst, uint32_t dst_len);
+
+/* Extends src beyond the region {mask != 0} by iterated means of known 8-neighbours, layer
+ * by layer (Soares et al. 2006), so later filters see no step at the region's border.
+ * dst = src inside; an empty mask gives 0 everywhere. dst may alias src. */
+int32_t hvm_fill_outside(const float* src, uint32_t src_len, const uint8_t* mask,
+                         uint32_t mask_len, int32_t width, int32_t height, float* dst,
+                         uint32_t dst_len);
+
+/* Multi-scale Hessian vesselness (Frangi et al. 1998), gamma = 2 normalised Gaussian
+ * derivatives, maximum over the n_sigmas scales (1..HVM_MAX_SCALES, each 0 < sigma <=
+ * HVM_MAX_SIGMA px). dark_vessels 1: vessels darker than the background (lambda2 > 0); 0:
+ * brighter. beta > 0; c > 0 absolute, or with c_relative = 1 a fraction of the largest
+ * Hessian norm S over all scales and pixels of the vessel's polarity. vesselness in [0, 1];
+ * scale_index = index of the first scale reaching the maximum, 255 where V = 0. */
+int32_t hvm_hessian_vesselness(const float* src, uint32_t src_len, int32_t width,
+                               int32_t height, const float* sigmas, uint32_t n_sigmas,
+                               int32_t dark_vessels, double beta, double c, int32_t c_relative,
+                               float* vesselness, uint32_t vesselness_len,
+                               uint8_t* scale_index, uint32_t scale_index_len);
+
+/* Largest radius of hvm_min_filter, px. */
+#define HVM_MAX_MIN_FILTER_RADIUS 100000
+
+/* Grey-level erosion (van Herk 1992 / Gil & Werman 1993): dst = minimum of src over the
+ * (2 radius + 1)^2 square around each pixel, the window clipped to the image. radius 0
+ * copies; 0 <= radius <= HVM_MAX_MIN_FILTER_RADIUS. dst may alias src. */
+int32_t hvm_min_filter(const float* src, uint32_t src_len, int32_t width, int32_t height,
+                       int32_t radius, float* dst, uint32_t dst_len);
+
+/* Hysteresis threshold (Canny 1986): mask = 1 on the 8-connected components of
+ * {src >= low} that contain a pixel >= high, else 0. low <= high, not NaN. */
+int32_t hvm_hysteresis_threshold(const float* src, uint32_t src_len, int32_t width,
+                                 int32_t height, double low, double high, uint8_t* mask,
+                                 uint32_t mask_len);
+
+/* Keeps the 8-connected components of {src != 0} with at least min_area pixels (dst = 1),
+ * removes the others (0); *kept = number of components kept. dst may alias src. */
+int32_t hvm_remove_small_components(const uint8_t* src, uint32_t src_len, int32_t width,
+                                    int32_t height, uint32_t min_area, uint8_t* dst,
+                                    uint32_t dst_len, uint32_t* kept);
+
+/* Guo-Hall (1989) parallel thinning of {src != 0}: dst = 1 on the one-pixel-wide
+ * 8-connected skeleton. dst may alias src. */
+int32_t hvm_thin(const uint8_t* src, uint32_t src_len, int32_t width, int32_t height,
+                 uint8_t* dst, uint32_t dst_len);
+
+/* Splits a skeleton ({skel != 0}, m-adjacency) into pixel chains between end points and
+ * junctions, plus closed loops; see skeleton_graph.cpp for the order. Sizing call with all
+ * three capacities 0: writes counts[0] = segments, counts[1] = chain pixels. Fill call: the
+ * capacities must be exactly counts[1] (pixels), counts[0] + 1 (offsets), counts[0] (flags).
+ * pixels are y*width + x; segment s is pixels[offsets[s] .. offsets[s+1]); flags bit 0/1:
+ * first/last pixel is a junction, bit 2: closed loop. */
+int32_t hvm_skeleton_graph(const uint8_t* skel, uint32_t skel_len, int32_t width,
+                           int32_t height, uint32_t* pixels, uint32_t pixels_cap,
+                           uint32_t* offsets, uint32_t offsets_cap, uint8_t* flags,
+                           uint32_t flags_cap, uint32_t* counts);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -10,6 +10,8 @@ import { expectArray, expectDims, expectNumber } from './args.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
+import type { ComponentsResult, SkeletonGraph, VesselnessOptions, VesselnessResult } from './types.js';
+import { expectInt32, expectMask, expectUint32, resolveVesselnessOptions, sigmasArray } from './segment-args.js';
 
 /** The shape of the addon's exports (native/binding/addon.cpp). */
 interface Addon {
@@ -17,8 +19,17 @@ interface Addon {
   gaussianBlur(src: Float32Array, w: number, h: number, sigma: number): Float32Array;
   accumulateFrame(acc: Float64Array, frame: Uint8Array, w: number, h: number): void;
   phaseCorrelate(a: Float32Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
+  shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, w: number, h: number, dx: number, dy: number): void;
   detmathEval(fn: number, x: Float64Array, y: Float64Array | null): Float64Array;
   statusMessage(status: number): string;
+  localNormalize(src: Float32Array, mask: Uint8Array | null, w: number, h: number, sigma: number, epsRel: number): Float32Array;
+  fillOutside(src: Float32Array, mask: Uint8Array, w: number, h: number): Float32Array;
+  hessianVesselness(src: Float32Array, w: number, h: number, sigmas: Float32Array, dark: number, beta: number, c: number, cRelative: number): VesselnessResult;
+  minFilter(src: Float32Array, w: number, h: number, radius: number): Float32Array;
+  hysteresisThreshold(src: Float32Array, w: number, h: number, low: number, high: number): Uint8Array;
+  removeSmallComponents(mask: Uint8Array, w: number, h: number, minArea: number): ComponentsResult;
+  thin(mask: Uint8Array, w: number, h: number): Uint8Array;
+  skeletonGraph(skel: Uint8Array, w: number, h: number): SkeletonGraph;
   coreVersion: string;
   simd: boolean;
 }
@@ -75,6 +86,84 @@ export class NativeBackend implements CoreBackend {
     expectArray(op, 'moving', moving, Float32Array);
     expectDims(op, this.name, width, height);
     return this.call(op, () => this.addon.phaseCorrelate(reference, moving, width, height));
+  }
+
+  shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void {
+    const op = 'shiftAccumulate';
+    expectArray(op, 'acc', acc, Float64Array);
+    if (!(count instanceof Uint32Array)) throw new CoreArgumentError(op, 'count must be a Uint32Array');
+    expectArray(op, 'frame', frame, Uint8Array);
+    expectDims(op, this.name, width, height);
+    expectNumber(op, 'dx', dx);
+    expectNumber(op, 'dy', dy);
+    this.call(op, () => this.addon.shiftAccumulate(acc, count, frame, width, height, dx, dy));
+  }
+
+  localNormalize(src: Float32Array, mask: Uint8Array | null, width: number, height: number, sigmaPx: number, epsRel: number): Float32Array {
+    const op = 'localNormalize';
+    expectArray(op, 'src', src, Float32Array);
+    expectMask(op, this.name, mask);
+    expectDims(op, this.name, width, height);
+    expectNumber(op, 'sigmaPx', sigmaPx);
+    expectNumber(op, 'epsRel', epsRel);
+    return this.call(op, () => this.addon.localNormalize(src, mask, width, height, sigmaPx, epsRel));
+  }
+
+  fillOutside(src: Float32Array, mask: Uint8Array, width: number, height: number): Float32Array {
+    const op = 'fillOutside';
+    expectArray(op, 'src', src, Float32Array);
+    expectArray(op, 'mask', mask, Uint8Array);
+    expectDims(op, this.name, width, height);
+    return this.call(op, () => this.addon.fillOutside(src, mask, width, height));
+  }
+
+  hessianVesselness(src: Float32Array, width: number, height: number, sigmasPx: Float32Array | readonly number[], options?: VesselnessOptions): VesselnessResult {
+    const op = 'hessianVesselness';
+    expectArray(op, 'src', src, Float32Array);
+    expectDims(op, this.name, width, height);
+    const sig = sigmasArray(op, sigmasPx);
+    const o = resolveVesselnessOptions(op, options);
+    return this.call(op, () =>
+      this.addon.hessianVesselness(src, width, height, sig, o.darkVessels ? 1 : 0, o.beta, o.c, o.cRelative ? 1 : 0));
+  }
+
+  minFilter(src: Float32Array, width: number, height: number, radiusPx: number): Float32Array {
+    const op = 'minFilter';
+    expectArray(op, 'src', src, Float32Array);
+    expectDims(op, this.name, width, height);
+    expectInt32(op, this.name, 'radiusPx', radiusPx);
+    return this.call(op, () => this.addon.minFilter(src, width, height, radiusPx));
+  }
+
+  hysteresisThreshold(src: Float32Array, width: number, height: number, low: number, high: number): Uint8Array {
+    const op = 'hysteresisThreshold';
+    expectArray(op, 'src', src, Float32Array);
+    expectDims(op, this.name, width, height);
+    expectNumber(op, 'low', low);
+    expectNumber(op, 'high', high);
+    return this.call(op, () => this.addon.hysteresisThreshold(src, width, height, low, high));
+  }
+
+  removeSmallComponents(mask: Uint8Array, width: number, height: number, minAreaPx: number): ComponentsResult {
+    const op = 'removeSmallComponents';
+    expectArray(op, 'mask', mask, Uint8Array);
+    expectDims(op, this.name, width, height);
+    expectUint32(op, this.name, 'minAreaPx', minAreaPx);
+    return this.call(op, () => this.addon.removeSmallComponents(mask, width, height, minAreaPx));
+  }
+
+  thin(mask: Uint8Array, width: number, height: number): Uint8Array {
+    const op = 'thin';
+    expectArray(op, 'mask', mask, Uint8Array);
+    expectDims(op, this.name, width, height);
+    return this.call(op, () => this.addon.thin(mask, width, height));
+  }
+
+  skeletonGraph(skeleton: Uint8Array, width: number, height: number): SkeletonGraph {
+    const op = 'skeletonGraph';
+    expectArray(op, 'skeleton', skeleton, Uint8Array);
+    expectDims(op, this.name, width, height);
+    return this.call(op, () => this.addon.skeletonGraph(skeleton, width, height));
   }
 
   /** detmath self-check (hvm_detmath_eval): fn 1 exp, 2 log, 3 sin, 4 cos, 5 atan2(x, y), 6 sqrt. */

@@ -29,6 +29,42 @@ export interface PhaseCorrelation {
   peak: number;
 }
 
+/** Parameters of the Frangi vesselness measure (hessianVesselness). */
+export interface VesselnessOptions {
+  /** Vessels darker than the background (true, HVM and fundus images: λ2 > 0) or brighter. Default true. */
+  darkVessels?: boolean;
+  /** Frangi's β: sensitivity to blobness Rb = λ1/λ2. Default 0.5. */
+  beta?: number;
+  /** Frangi's c: sensitivity to structureness S = ‖H‖. Default 0.5 (relative). */
+  c?: number;
+  /** c is a fraction of the largest S over all scales and vessel-polarity pixels (true, default) or absolute. */
+  cRelative?: boolean;
+}
+
+export interface VesselnessResult {
+  /** Maximum over scales of Frangi's V, in [0, 1]. */
+  vesselness: Float32Array;
+  /** Index into sigmasPx of the first scale reaching the maximum; 255 where V = 0. */
+  scaleIndex: Uint8Array;
+}
+
+export interface ComponentsResult {
+  /** 1 on the kept components, 0 elsewhere. */
+  mask: Uint8Array;
+  /** Number of 8-connected components kept. */
+  components: number;
+}
+
+/** A skeleton split into pixel chains (see native/core/skeleton_graph.cpp). */
+export interface SkeletonGraph {
+  /** Pixel indices y·width + x of all chains, concatenated. */
+  pixels: Uint32Array;
+  /** Segment s is pixels[offsets[s] .. offsets[s+1]); length segments + 1. */
+  offsets: Uint32Array;
+  /** Per segment: bit 0 first pixel is a junction, bit 1 last pixel is, bit 2 closed loop. */
+  flags: Uint8Array;
+}
+
 export interface CoreBackend {
   readonly name: BackendName;
   /** Version string of the compiled core (same for both backends built from one tree). */
@@ -54,4 +90,53 @@ export interface CoreBackend {
    * of two (the core pads).
    */
   phaseCorrelate(reference: Float32Array, moving: Float32Array, width: number, height: number): PhaseCorrelation;
+
+  /**
+   * Stabilised temporal sum: adds `frame`, moved back by its content shift (dx, dy) — the
+   * shift `phaseCorrelate(reference, frame)` reports, frame(x, y) = reference(x − dx, y − dy)
+   * — into `acc` in the reference frame's coordinates, by bilinear interpolation:
+   * acc[x, y] += frame(x + dx, y + dy), and count[x, y] += 1 wherever that sample lies
+   * inside the frame; pixels it does not cover are left untouched. After a clip,
+   * acc / count is the stabilised mean and count === frames added marks the region seen by
+   * every frame. An integer shift copies exactly; |dx|, |dy| ≤ 2^30 and finite.
+   */
+  shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void;
+
+  // ---- Vessel segmentation (native/core: local_normalize, hessian_vesselness, …) ----
+
+  /**
+   * Background flattening and local contrast normalisation (Foracchia et al. 2005):
+   * (src − μ) / sqrt(σ² + ε²) with μ, σ² the Gaussian(sigmaPx)-weighted local mean and
+   * variance, ε² = epsRel² · mean σ². With a mask (non-zero = inside), only inside pixels
+   * enter the statistics (normalised convolution) and the output is 0 outside.
+   */
+  localNormalize(src: Float32Array, mask: Uint8Array | null, width: number, height: number, sigmaPx: number, epsRel: number): Float32Array;
+
+  /**
+   * Extends src beyond the region {mask ≠ 0} by iterated means of known neighbours (Soares
+   * et al. 2006): src inside, a smooth continuation outside, so filters run afterwards see
+   * no step at the region's border.
+   */
+  fillOutside(src: Float32Array, mask: Uint8Array, width: number, height: number): Float32Array;
+
+  /**
+   * Multi-scale Hessian vesselness (Frangi et al. 1998): γ = 2 normalised Gaussian second
+   * derivatives at each σ in sigmasPx (px), the maximum over scales of Frangi's measure.
+   */
+  hessianVesselness(src: Float32Array, width: number, height: number, sigmasPx: Float32Array | readonly number[], options?: VesselnessOptions): VesselnessResult;
+
+  /** Grey-level erosion: the minimum over the (2r+1)² square around each pixel (window clipped to the image). */
+  minFilter(src: Float32Array, width: number, height: number, radiusPx: number): Float32Array;
+
+  /** Hysteresis threshold (Canny 1986), 8-connected: 1 where ≥ low and connected to a pixel ≥ high. */
+  hysteresisThreshold(src: Float32Array, width: number, height: number, low: number, high: number): Uint8Array;
+
+  /** Removes 8-connected components of {mask ≠ 0} smaller than minAreaPx pixels. */
+  removeSmallComponents(mask: Uint8Array, width: number, height: number, minAreaPx: number): ComponentsResult;
+
+  /** Guo–Hall (1989) thinning of {mask ≠ 0} to a one-pixel-wide skeleton (1 on it). */
+  thin(mask: Uint8Array, width: number, height: number): Uint8Array;
+
+  /** Splits a skeleton into pixel chains between end points and junctions, plus closed loops. */
+  skeletonGraph(skeleton: Uint8Array, width: number, height: number): SkeletonGraph;
 }

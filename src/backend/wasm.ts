@@ -11,9 +11,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { expectArray, expectDims, expectNumber } from './args.js';
-import { BackendUnavailableError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
+import { BackendUnavailableError, CoreArgumentError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
+import type { ComponentsResult, SkeletonGraph, VesselnessOptions, VesselnessResult } from './types.js';
+import { expectInt32, expectMask, expectUint32, resolveVesselnessOptions, sigmasArray } from './segment-args.js';
 import { createWasiImports, WasiExit } from './wasi-shim.js';
 import { Wasm, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-api.js';
 
@@ -27,8 +29,17 @@ interface CoreExports {
   hvm_gaussian_blur(src: number, srcLen: number, w: number, h: number, sigma: number, dst: number, dstLen: number): number;
   hvm_accumulate_frame(acc: number, accLen: number, frame: number, frameLen: number, w: number, h: number): number;
   hvm_phase_correlate(ref: number, refLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
+  hvm_shift_accumulate(acc: number, accLen: number, count: number, countLen: number, frame: number, frameLen: number, w: number, h: number, dx: number, dy: number): number;
   hvm_detmath_eval(fn: number, x: number, y: number, out: number, n: number): number;
   hvm_status_message(status: number): number;
+  hvm_local_normalize(src: number, srcLen: number, mask: number, maskLen: number, w: number, h: number, sigma: number, epsRel: number, dst: number, dstLen: number): number;
+  hvm_fill_outside(src: number, srcLen: number, mask: number, maskLen: number, w: number, h: number, dst: number, dstLen: number): number;
+  hvm_hessian_vesselness(src: number, srcLen: number, w: number, h: number, sigmas: number, nSigmas: number, dark: number, beta: number, c: number, cRelative: number, v: number, vLen: number, si: number, siLen: number): number;
+  hvm_min_filter(src: number, srcLen: number, w: number, h: number, radius: number, dst: number, dstLen: number): number;
+  hvm_hysteresis_threshold(src: number, srcLen: number, w: number, h: number, low: number, high: number, mask: number, maskLen: number): number;
+  hvm_remove_small_components(src: number, srcLen: number, w: number, h: number, minArea: number, dst: number, dstLen: number, kept: number): number;
+  hvm_thin(src: number, srcLen: number, w: number, h: number, dst: number, dstLen: number): number;
+  hvm_skeleton_graph(skel: number, skelLen: number, w: number, h: number, pixels: number, pixelsCap: number, offsets: number, offsetsCap: number, flags: number, flagsCap: number, counts: number): number;
   hvm_core_version(): number;
   hvm_core_simd(): number;
   hvm_debug_trap(): number;
@@ -154,6 +165,154 @@ export class WasmBackend implements CoreBackend {
       this.check(op, ex.hvm_phase_correlate(r, len32(reference.length), m, len32(moving.length), width, height, out));
       const dv = new DataView(ex.memory.buffer, out, PHASE_RESULT_BYTES);
       return { dx: dv.getFloat64(0, true), dy: dv.getFloat64(8, true), peak: dv.getFloat64(16, true) };
+    });
+  }
+
+  shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void {
+    const op = 'shiftAccumulate';
+    expectArray(op, 'acc', acc, Float64Array);
+    if (!(count instanceof Uint32Array)) throw new CoreArgumentError(op, 'count must be a Uint32Array');
+    expectArray(op, 'frame', frame, Uint8Array);
+    expectDims(op, this.name, width, height);
+    expectNumber(op, 'dx', dx);
+    expectNumber(op, 'dy', dy);
+    this.call(op, (ex, a) => {
+      const p = a.copyIn(acc);
+      const c = a.copyIn(count);
+      const f = a.copyIn(frame);
+      this.check(op, ex.hvm_shift_accumulate(p, len32(acc.length), c, len32(count.length), f, len32(frame.length), width, height, dx, dy));
+      acc.set(new Float64Array(ex.memory.buffer, p, acc.length));
+      count.set(new Uint32Array(ex.memory.buffer, c, count.length));
+    });
+  }
+
+  localNormalize(src: Float32Array, mask: Uint8Array | null, width: number, height: number, sigmaPx: number, epsRel: number): Float32Array {
+    const op = 'localNormalize';
+    expectArray(op, 'src', src, Float32Array);
+    expectMask(op, this.name, mask);
+    expectDims(op, this.name, width, height);
+    expectNumber(op, 'sigmaPx', sigmaPx);
+    expectNumber(op, 'epsRel', epsRel);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(src);
+      const m = mask !== null ? a.copyIn(mask) : 0;
+      const d = a.alloc(src.byteLength);
+      this.check(op, ex.hvm_local_normalize(s, len32(src.length), m, mask !== null ? len32(mask.length) : 0, width, height, sigmaPx, epsRel, d, len32(src.length)));
+      return new Float32Array(ex.memory.buffer.slice(d, d + src.byteLength));
+    });
+  }
+
+  fillOutside(src: Float32Array, mask: Uint8Array, width: number, height: number): Float32Array {
+    const op = 'fillOutside';
+    expectArray(op, 'src', src, Float32Array);
+    expectArray(op, 'mask', mask, Uint8Array);
+    expectDims(op, this.name, width, height);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(src);
+      const m = a.copyIn(mask);
+      const d = a.alloc(src.byteLength);
+      this.check(op, ex.hvm_fill_outside(s, len32(src.length), m, len32(mask.length), width, height, d, len32(src.length)));
+      return new Float32Array(ex.memory.buffer.slice(d, d + src.byteLength));
+    });
+  }
+
+  hessianVesselness(src: Float32Array, width: number, height: number, sigmasPx: Float32Array | readonly number[], options?: VesselnessOptions): VesselnessResult {
+    const op = 'hessianVesselness';
+    expectArray(op, 'src', src, Float32Array);
+    expectDims(op, this.name, width, height);
+    const sig = sigmasArray(op, sigmasPx);
+    const o = resolveVesselnessOptions(op, options);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(src);
+      const g = a.copyIn(sig);
+      const v = a.alloc(src.byteLength);
+      const si = a.alloc(src.length);
+      this.check(op, ex.hvm_hessian_vesselness(s, len32(src.length), width, height, g, len32(sig.length), o.darkVessels ? 1 : 0,
+        o.beta, o.c, o.cRelative ? 1 : 0, v, len32(src.length), si, len32(src.length)));
+      return {
+        vesselness: new Float32Array(ex.memory.buffer.slice(v, v + src.byteLength)),
+        scaleIndex: new Uint8Array(ex.memory.buffer.slice(si, si + src.length)),
+      };
+    });
+  }
+
+  minFilter(src: Float32Array, width: number, height: number, radiusPx: number): Float32Array {
+    const op = 'minFilter';
+    expectArray(op, 'src', src, Float32Array);
+    expectDims(op, this.name, width, height);
+    expectInt32(op, this.name, 'radiusPx', radiusPx);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(src);
+      const d = a.alloc(src.byteLength);
+      this.check(op, ex.hvm_min_filter(s, len32(src.length), width, height, radiusPx, d, len32(src.length)));
+      return new Float32Array(ex.memory.buffer.slice(d, d + src.byteLength));
+    });
+  }
+
+  hysteresisThreshold(src: Float32Array, width: number, height: number, low: number, high: number): Uint8Array {
+    const op = 'hysteresisThreshold';
+    expectArray(op, 'src', src, Float32Array);
+    expectDims(op, this.name, width, height);
+    expectNumber(op, 'low', low);
+    expectNumber(op, 'high', high);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(src);
+      const m = a.alloc(src.length);
+      this.check(op, ex.hvm_hysteresis_threshold(s, len32(src.length), width, height, low, high, m, len32(src.length)));
+      return new Uint8Array(ex.memory.buffer.slice(m, m + src.length));
+    });
+  }
+
+  removeSmallComponents(mask: Uint8Array, width: number, height: number, minAreaPx: number): ComponentsResult {
+    const op = 'removeSmallComponents';
+    expectArray(op, 'mask', mask, Uint8Array);
+    expectDims(op, this.name, width, height);
+    expectUint32(op, this.name, 'minAreaPx', minAreaPx);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(mask);
+      const d = a.alloc(mask.length);
+      const k = a.alloc(4);
+      this.check(op, ex.hvm_remove_small_components(s, len32(mask.length), width, height, minAreaPx >>> 0, d, len32(mask.length), k));
+      return {
+        mask: new Uint8Array(ex.memory.buffer.slice(d, d + mask.length)),
+        components: new DataView(ex.memory.buffer, k, 4).getUint32(0, true),
+      };
+    });
+  }
+
+  thin(mask: Uint8Array, width: number, height: number): Uint8Array {
+    const op = 'thin';
+    expectArray(op, 'mask', mask, Uint8Array);
+    expectDims(op, this.name, width, height);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(mask);
+      const d = a.alloc(mask.length);
+      this.check(op, ex.hvm_thin(s, len32(mask.length), width, height, d, len32(mask.length)));
+      return new Uint8Array(ex.memory.buffer.slice(d, d + mask.length));
+    });
+  }
+
+  skeletonGraph(skeleton: Uint8Array, width: number, height: number): SkeletonGraph {
+    const op = 'skeletonGraph';
+    expectArray(op, 'skeleton', skeleton, Uint8Array);
+    expectDims(op, this.name, width, height);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(skeleton);
+      const counts = a.alloc(8);
+      this.check(op, ex.hvm_skeleton_graph(s, len32(skeleton.length), width, height, 0, 0, 0, 0, 0, 0, counts));
+      const dv = new DataView(ex.memory.buffer, counts, 8);
+      const nSeg = dv.getUint32(0, true);
+      const nPix = dv.getUint32(4, true);
+      if (nSeg === 0) return { pixels: new Uint32Array(0), offsets: new Uint32Array(1), flags: new Uint8Array(0) };
+      const p = a.alloc(nPix * 4);
+      const o = a.alloc((nSeg + 1) * 4);
+      const f = a.alloc(nSeg);
+      this.check(op, ex.hvm_skeleton_graph(s, len32(skeleton.length), width, height, p, nPix, o, nSeg + 1, f, nSeg, counts));
+      return {
+        pixels: new Uint32Array(ex.memory.buffer.slice(p, p + nPix * 4)),
+        offsets: new Uint32Array(ex.memory.buffer.slice(o, o + (nSeg + 1) * 4)),
+        flags: new Uint8Array(ex.memory.buffer.slice(f, f + nSeg)),
+      };
     });
   }
 

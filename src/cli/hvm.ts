@@ -9,6 +9,7 @@ import { runAnalyze } from './analyze.js';
 import { compareUsage, runCompare } from './compare.js';
 import { runDoctor } from './doctor.js';
 import { phantomUsage, runPhantom } from './phantom.js';
+import { runSegment, segmentUsage } from './segment.js';
 import { mainUsage, UsageError } from './usage.js';
 
 interface Command {
@@ -22,6 +23,7 @@ const commands: Record<string, Command> = {
   doctor: { run: runDoctor, usage: mainUsage },
   compare: { run: runCompare, usage: compareUsage },
   phantom: { run: runPhantom, usage: phantomUsage },
+  segment: { run: runSegment, usage: segmentUsage },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,7 @@ Usage:
   hvm analyze CLIP [--device NAME | --um-per-px N] [--json FILE] [--out DIR] [--backend native|wasm]
   hvm doctor [--json] [--require-all]
   hvm compare --manual SCORES.(csv|xlsx) --engine (STUDY_DIR | clips.csv) --out DIR [...]
+  hvm segment IMAGE --out DIR (--um-per-px N | --device NAME)
   hvm phantom --seed N --out DIR [...]
   hvm COMMAND --help | hvm --help | --version
 
@@ -23,6 +24,7 @@ Commands:
             the ffmpeg found and any warnings about it.
   compare   Agreement of the engine with manual scores (Bland–Altman, ICC, Lin's CCC,
             weighted kappa, within-patient change), with plots.
+  segment   Vessel map of one still image (PNG/TIFF/JPEG): vesselness, mask, centerlines.
   phantom   Render a synthetic clip with exact ground truth, to check the engine.
 
 Calibration (required for analyze: every length, density and speed depends on it):

@@ -1,22 +1,26 @@
 /**
- * analyzeClip for embedders who decode frames themselves: the temporal summary is exact
- * (checked against the arithmetic mean computed here), the provenance hash is the sha256 of
- * the frames, the result validates, and both backends agree bit for bit.
+ * analyzeClip for embedders who decode frames themselves: the stabilised temporal summary
+ * is exact (recomputed here from the reported motion track with the core's bilinear
+ * arithmetic), the motion of integer-shifted frames is recovered, the provenance hash is the
+ * sha256 of the frames, the result validates, and both backends agree bit for bit.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { analyzeClip, type FrameInput } from '../../src/analysis/analyze-clip.js';
 import { TooFewFramesError } from '../../src/decode/index.js';
 import { clipResultProblems } from '../../src/report/validate.js';
+import { texture } from '../backend/helpers.js';
 
-const W = 37;
-const H = 23;
+const W = 64;
+const H = 48;
+/** Content shifts (px, right and down) of the frames: a handheld wobble in whole pixels. */
+const SHIFTS: [number, number][] = [[0, 0], [2, -1], [-1, 3], [3, 2], [-2, -2], [1, 0]];
 
 function frames(n: number) {
   const out = [];
   for (let k = 0; k < n; k++) {
-    const data = new Uint8Array(W * H);
-    for (let i = 0; i < data.length; i++) data[i] = (i * 7 + k * 31 + ((i * k) % 13)) & 255;
+    const [dx, dy] = SHIFTS[k % SHIFTS.length]!;
+    const data = Uint8Array.from(texture(W, H, dx, dy, 5), (v) => Math.round(0.4 * v + 80)); // 35…190 grey
     out.push({ index: k, width: W, height: H, data, timestampS: k / 25 });
   }
   return out;
@@ -26,22 +30,50 @@ function input(n: number): FrameInput {
   return { name: 'embedded-clip', width: W, height: H, fps: 25, frames: frames(n) };
 }
 
+/** The core's shiftAccumulate, one pixel, same operations in the same order (no FMA in JS either). */
+function bilinearAt(f: Uint8Array, x: number, y: number, dx: number, dy: number): number {
+  const ix = Math.floor(dx), iy = Math.floor(dy);
+  const fx = dx - ix, fy = dy - iy;
+  const a = x + ix, b = y + iy;
+  const ap = a < W - 1 ? a + 1 : a, bp = b < H - 1 ? b + 1 : b;
+  const v0 = (1 - fx) * f[b * W + a]! + fx * f[b * W + ap]!;
+  const v1 = (1 - fx) * f[bp * W + a]! + fx * f[bp * W + ap]!;
+  return (1 - fy) * v0 + fy * v1;
+}
+
 describe('analyzeClip with frames from the caller', () => {
-  it('builds an exact temporal mean and a validated result', async () => {
-    const { result, summary } = await analyzeClip(input(5), { umPerPx: 1.5, backend: 'native' });
+  it('builds an exact stabilised mean from the motion it reports, and a validated result', async () => {
+    const { result, summary, stabilisation: s } = await analyzeClip(input(5), { umPerPx: 1.5, backend: 'native' });
     expect(clipResultProblems(result)).toEqual([]);
     const f = frames(5);
-    for (const i of [0, 1, 100, W * H - 1]) {
-      const mean = f.reduce((s, fr) => s + fr.data[i]!, 0) / 5;
-      expect(summary.meanImage[i]).toBe(Math.fround(mean));
+    // The motion is recovered (content shifts relative to the reference frame).
+    const ref = SHIFTS[s.referenceFrame]!;
+    for (const m of s.track) {
+      const [dx, dy] = SHIFTS[m.index]!;
+      expect(m.status === 'registered' || m.status === 'reference').toBe(true);
+      expect(Math.abs(m.dx! - (dx - ref[0]))).toBeLessThan(0.1);
+      expect(Math.abs(m.dy! - (dy - ref[1]))).toBeLessThan(0.1);
+    }
+    // The mean is exactly the frames moved back by those shifts, over the region.
+    const r = result.analysis.analysedRegion;
+    for (const [x, y] of [[r.x, r.y], [r.x + r.width - 1, r.y + r.height - 1], [r.x + 7, r.y + 5], [r.x + 20, r.y + 11]] as const) {
+      let sum = 0;
+      for (const m of s.track) sum += bilinearAt(f[m.index]!.data, x, y, m.dx!, m.dy!);
+      expect(summary.meanImage[y * W + x]).toBe(Math.fround(sum / 5));
     }
     const h = createHash('sha256');
     for (const fr of f) h.update(fr.data);
     expect(result.source.framesHash).toBe(h.digest('hex'));
     expect(result.source).toMatchObject({ frameCount: 5, durationS: 0.2, container: 'frames', decoder: { path: null } });
     expect(result.calibration).toMatchObject({ umPerPxX: 1.5, umPerPxY: 1.5, source: 'option' });
-    // 37×23 px at 1.5 µm/px = 55.5 × 34.5 µm = 1914.75 µm² = 0.00191475 mm²
-    expect(result.analysis.analysedAreaMm2).toBeCloseTo(0.00191475, 12);
+    expect(result.analysis).toMatchObject({ framesUsed: 5, framesDropped: 0, referenceFrame: s.referenceFrame, window: { startS: 0 } });
+    expect(result.analysis.window.endS).toBeCloseTo(0.2, 12);
+    // The region is what all frames saw: the shifts span 5 px in x and 5 in y.
+    expect(r.width).toBeGreaterThanOrEqual(W - 5 - 2);
+    expect(r.width).toBeLessThanOrEqual(W - 5);
+    expect(r.height).toBeGreaterThanOrEqual(H - 5 - 2);
+    expect(r.height).toBeLessThanOrEqual(H - 5);
+    expect(result.analysis.analysedAreaMm2).toBeCloseTo((r.width * 1.5 * r.height * 1.5) / 1e6, 15);
     expect(summary.brightness).toHaveLength(5);
   });
 

@@ -156,3 +156,154 @@ describe.skipIf(native === undefined)('native vs wasm: bitwise parity', () => {
     expect(onBoth((b) => b.accumulateFrame(new Float64Array(0), new Uint8Array(0), 1, 1))).toBeUndefined();
   });
 });
+
+describe.skipIf(native === undefined)('native vs wasm: bitwise parity of shiftAccumulate', () => {
+  test('shiftAccumulate: sub-pixel, integer, negative, out-of-frame shifts and errors', () => {
+    const shifts: [number, number][] = [
+      [0, 0], [0.5, 0], [-0.5, 0.5], [1.25, -3.75], [-7.3, 2.9], [3, -2], [1 / 3, -2 / 3], [1e-9, -1e-12], [40, 0], [-1e5, 3],
+    ];
+    let seed = 500;
+    for (const [w, h] of SIZES) {
+      const n = w * h;
+      const r = rng(seed++);
+      const startAcc = Float64Array.from({ length: n }, () => r() * 1e4 - 5e3);
+      const startCount = Uint32Array.from({ length: n }, () => Math.floor(r() * 1000));
+      const accN = startAcc.slice(), accW = startAcc.slice();
+      const cntN = startCount.slice(), cntW = startCount.slice();
+      for (const [dx, dy] of w * h > 100_000 ? shifts.slice(0, 5) : shifts) {
+        const f = randomU8(n, seed++);
+        native!.shiftAccumulate(accN, cntN, f, w, h, dx, dy);
+        wasm.shiftAccumulate(accW, cntW, f, w, h, dx, dy);
+        expectSameBytes(accN, accW, `shiftAccumulate acc ${w}x${h} (${dx}, ${dy})`);
+        expectSameBytes(cntN, cntW, `shiftAccumulate count ${w}x${h} (${dx}, ${dy})`);
+      }
+    }
+    const f = new Uint8Array(6);
+    expect(onBoth((b) => b.shiftAccumulate(new Float64Array(6), new Uint32Array(6), f, 3, 2, NaN, 0))).toBeUndefined();
+    expect(onBoth((b) => b.shiftAccumulate(new Float64Array(6), new Uint32Array(5), f, 3, 2, 0, 0))).toBeUndefined();
+    expect(onBoth((b) => b.shiftAccumulate(new Float64Array(0), new Uint32Array(0), new Uint8Array(0), 0, 2, 0, 0))).toBeUndefined();
+    expect(onBoth((b) => b.shiftAccumulate(new Float64Array(6), new Uint32Array(6), f, 3, 2, 0, 2 ** 31))).toBeUndefined();
+  });
+});
+
+describe.skipIf(native === undefined)('native vs wasm: bitwise parity of the segmentation entry points', () => {
+  /** A random blob mask: thresholded blurred noise (thick, branching, with holes). */
+  function blobMask(w: number, h: number, seed: number, level: number): Uint8Array {
+    const noise = native!.gaussianBlur(randomF32(w * h, seed), w, h, 2);
+    return Uint8Array.from(noise, (v) => (v > level ? 1 : 0));
+  }
+
+  test('localNormalize: with and without a mask, several sigmas and eps', () => {
+    let seed = 600;
+    for (const [w, h] of SIZES) {
+      const n = w * h;
+      const inputs = [randomF32(n, seed++), texture(w, h, 0, 0, seed++), randomF32(n, seed++, -1e-38, 1e-38)];
+      const masks: (Uint8Array | null)[] = [null, blobMask(w, h, seed++, 127), new Uint8Array(n)];
+      for (const src of inputs) {
+        for (const mask of masks) {
+          for (const [s, e] of n > 100_000 ? [[20, 0.1]] : [[0.5, 0], [3, 0.1], [25, 1]]) {
+            const [a, b] = onBoth((be) => be.localNormalize(src, mask, w, h, s!, e!))!;
+            expectSameBytes(a, b, `localNormalize ${w}x${h} sigma ${s} eps ${e} mask ${mask !== null}`);
+          }
+          if (mask !== null) {
+            const [fa, fb] = onBoth((be) => be.fillOutside(src, mask, w, h))!;
+            expectSameBytes(fa, fb, `fillOutside ${w}x${h}`);
+          }
+          for (const r of n > 100_000 ? [7] : [0, 1, 3, 20]) {
+            const [ma, mb] = onBoth((be) => be.minFilter(src, w, h, r))!;
+            expectSameBytes(ma, mb, `minFilter ${w}x${h} r ${r}`);
+          }
+        }
+      }
+    }
+  });
+
+  test('hessianVesselness: dark and bright, absolute and relative c, several scale sets', () => {
+    let seed = 700;
+    const sets = [[1], [0.7, 1.5, 3], [2, 5, 9.5]];
+    for (const [w, h] of SIZES) {
+      const n = w * h;
+      const inputs = [texture(w, h, 0, 0, seed++), randomF32(n, seed++, -1e6, 1e6)];
+      for (const src of inputs) {
+        for (const sig of n > 100_000 ? [[1.4, 2.8, 5.6]] : sets) {
+          for (const [darkVessels, cRelative, c] of [[true, true, 0.5], [false, false, 3], [true, false, 1e-30]] as const) {
+            const [a, b] = onBoth((be) => be.hessianVesselness(src, w, h, sig, { darkVessels, cRelative, c, beta: 0.5 }))!;
+            const label = `hessianVesselness ${w}x${h} sigmas ${sig} dark ${darkVessels} rel ${cRelative}`;
+            expectSameBytes(a.vesselness, b.vesselness, label);
+            expectSameBytes(a.scaleIndex, b.scaleIndex, `${label} scaleIndex`);
+          }
+        }
+      }
+    }
+  });
+
+  test('the whole chain: normalise, vesselness, hysteresis, components, thinning, graph', () => {
+    let seed = 800;
+    for (const [w, h] of SIZES) {
+      const src = texture(w, h, 0, 0, seed++);
+      const [za] = onBoth((be) => be.localNormalize(src, null, w, h, 15, 0.1))!;
+      const [v] = onBoth((be) => be.hessianVesselness(za, w, h, [1, 2, 4]))!;
+      for (const [lo, hi] of [[0.05, 0.2], [0.2, 0.2], [0, 0.5], [-1, 2]]) {
+        const [ma, mb] = onBoth((be) => be.hysteresisThreshold(v.vesselness, w, h, lo!, hi!))!;
+        expectSameBytes(ma, mb, `hysteresis ${w}x${h} ${lo}/${hi}`);
+        for (const minArea of [0, 1, 5, 50]) {
+          const [ca, cb] = onBoth((be) => be.removeSmallComponents(ma, w, h, minArea))!;
+          expectSameBytes(ca.mask, cb.mask, `removeSmallComponents ${w}x${h} ${minArea}`);
+          expect(cb.components).toBe(ca.components);
+        }
+      }
+      const masks = [onBoth((be) => be.hysteresisThreshold(v.vesselness, w, h, 0.05, 0.2))![0], blobMask(w, h, seed++, 127), blobMask(w, h, seed++, 100), new Uint8Array(w * h).fill(1)];
+      for (const m of masks) {
+        const [ta, tb] = onBoth((be) => be.thin(m, w, h))!;
+        expectSameBytes(ta, tb, `thin ${w}x${h}`);
+        const [ga, gb] = onBoth((be) => be.skeletonGraph(ta, w, h))!;
+        expectSameBytes(ga.pixels, gb.pixels, `skeletonGraph pixels ${w}x${h}`);
+        expectSameBytes(ga.offsets, gb.offsets, `skeletonGraph offsets ${w}x${h}`);
+        expectSameBytes(ga.flags, gb.flags, `skeletonGraph flags ${w}x${h}`);
+        // The graph of an unthinned mask is defined too (junction clusters), and identical.
+        const [ua, ub] = onBoth((be) => be.skeletonGraph(m, w, h))!;
+        expectSameBytes(ua.pixels, ub.pixels, `skeletonGraph of a thick mask ${w}x${h}`);
+      }
+    }
+  });
+
+  test('errors of the segmentation entry points are identical', () => {
+    const f = new Float32Array(6);
+    const m = new Uint8Array(6);
+    const bad: ((b: CoreBackend) => unknown)[] = [
+      (b) => b.localNormalize(f, null, 3, 2, 0, 0.1),
+      (b) => b.localNormalize(f, null, 3, 2, NaN, 0.1),
+      (b) => b.localNormalize(f, null, 3, 2, 2, -1),
+      (b) => b.localNormalize(f, new Uint8Array(5), 3, 2, 2, 0.1),
+      (b) => b.localNormalize(f, new Uint8Array(0), 3, 2, 2, 0.1),
+      (b) => b.localNormalize(Float32Array.of(1, 2, Infinity, 4, 5, 6), null, 3, 2, 2, 0.1),
+      (b) => b.localNormalize(new Float32Array(0), null, 0, 2, 2, 0.1),
+      (b) => b.fillOutside(f, new Uint8Array(5), 3, 2),
+      (b) => b.fillOutside(Float32Array.of(1, NaN, 2, 3, 4, 5), m, 3, 2),
+      (b) => b.fillOutside(new Float32Array(0), new Uint8Array(0), 0, 0),
+      (b) => b.minFilter(f, 3, 2, -1),
+      (b) => b.minFilter(f, 3, 2, 1.5),
+      (b) => b.minFilter(Float32Array.of(1, NaN, 2, 3, 4, 5), 3, 2, 1),
+      (b) => b.hessianVesselness(f, 3, 2, []),
+      (b) => b.hessianVesselness(f, 3, 2, [1, NaN]),
+      (b) => b.hessianVesselness(f, 3, 2, [0]),
+      (b) => b.hessianVesselness(f, 3, 2, [1001]),
+      (b) => b.hessianVesselness(f, 3, 2, new Array<number>(65).fill(1)),
+      (b) => b.hessianVesselness(f, 3, 2, [1], { beta: 0 }),
+      (b) => b.hessianVesselness(f, 3, 2, [1], { c: NaN }),
+      (b) => b.hessianVesselness(f, 3, 2, [1], { c: Infinity }),
+      (b) => b.hessianVesselness(Float32Array.of(1, NaN, 2, 3, 4, 5), 3, 2, [1]),
+      (b) => b.hessianVesselness(new Float32Array(5), 3, 2, [1]),
+      (b) => b.hysteresisThreshold(f, 3, 2, 2, 1),
+      (b) => b.hysteresisThreshold(f, 3, 2, NaN, 1),
+      (b) => b.hysteresisThreshold(new Float32Array(7), 3, 2, 0, 1),
+      (b) => b.removeSmallComponents(m, 3, 2, -1),
+      (b) => b.removeSmallComponents(m, 3, 2, 1.5),
+      (b) => b.removeSmallComponents(new Uint8Array(0), 0, 0, 1),
+      (b) => b.thin(new Uint8Array(5), 3, 2),
+      (b) => b.thin(m, -3, -2),
+      (b) => b.skeletonGraph(new Uint8Array(7), 3, 2),
+    ];
+    for (const fn of bad) expect(onBoth(fn)).toBeUndefined();
+  });
+});

@@ -75,7 +75,15 @@ describe('hvm CLI', () => {
     expect(res.calibration).toMatchObject({ source: 'device-profile', device: 'microscan-sdf-pal' });
     expect(res.calibration.umPerPxX).toBeCloseTo(940 / 720, 10);
     expect(res.calibration.umPerPxY).toBeCloseTo(750 / 576, 10);
-    expect(res.analysis.analysedAreaMm2).toBeCloseTo(0.94 * 0.75, 10);
+    // Stabilised: the analysed region is what every frame saw, in reference-frame px; the
+    // demo's handheld motion costs a few px of the 720×576 field.
+    const reg = res.analysis.analysedRegion;
+    expect(reg.x + reg.width).toBeLessThanOrEqual(720);
+    expect(reg.y + reg.height).toBeLessThanOrEqual(576);
+    expect(reg.width * reg.height).toBeGreaterThan(0.9 * 720 * 576);
+    expect(res.analysis.analysedAreaMm2).toBeCloseTo((reg.width * (940 / 720) * reg.height * (750 / 576)) / 1e6, 10);
+    expect(res.analysis).toMatchObject({ framesUsed: 25, framesDropped: 0, window: { startS: 0, endS: 1 } });
+    expect(res.warnings.map((w: { code: string }) => w.code)).not.toContain('region-not-stabilised');
     // Nothing is measured yet: nulls, never zeros, and a warning that says so.
     expect(res.metrics.small.TVD).toBeNull();
     expect(res.metrics.all.MFI).toBeNull();

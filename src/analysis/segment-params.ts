@@ -1,0 +1,162 @@
+/**
+ * Defaults of the vessel segmentation (segment.ts), in physical units: every size is in µm
+ * (or µm²) and is converted to pixels with the clip's calibration, so the same defaults
+ * serve 0.7 µm/px (CytoCam full resolution) to 1.8 µm/px (a downsampled CytoCam export)
+ * and the ~1.3 µm/px of a MicroScan PAL clip. The only pixel-valued parameter is the
+ * sampling floor of the smallest scale, which is a property of the pixel grid, not of the
+ * tissue.
+ *
+ * Sources for the sizes: capillaries are 5–12 µm wide and venules 20–60 µm
+ * (docs/hvm-domain.md; De Backer et al. 2007, Crit Care 11:R101). The Frangi parameters
+ * are Frangi et al. 1998's own (MICCAI, LNCS 1496:130).
+ */
+
+export interface SegmentParams {
+  /** Smallest vessel diameter to detect, µm. */
+  diameterMinUm: number;
+  /** Largest vessel diameter to detect, µm. */
+  diameterMaxUm: number;
+  /** Ratio between consecutive scales (σ grows geometrically), dimensionless, > 1. */
+  scaleRatio: number;
+  /** Smallest Gaussian σ in px, whatever the calibration (sampling limit of the grid), px. */
+  minSigmaPx: number;
+  /** σ of the background estimate of the luminosity/contrast normalisation, µm. */
+  backgroundSigmaUm: number;
+  /** ε of the contrast normalisation, as a fraction of the image's mean local SD, dimensionless. */
+  contrastEpsRel: number;
+  /** Frangi β: sensitivity to blobness (λ1/λ2), dimensionless. */
+  frangiBeta: number;
+  /** Frangi c as a fraction of the largest Hessian norm of the image, dimensionless. */
+  frangiCRelative: number;
+  /** Hysteresis: seed threshold on the vesselness (0–1), dimensionless. */
+  thresholdHigh: number;
+  /** Hysteresis: growth threshold on the vesselness (0–1), dimensionless; ≤ thresholdHigh. */
+  thresholdLow: number;
+  /**
+   * A mask pixel must be darker than its local background by at least this many local SDs
+   * (the normalised image, smoothed at the smallest scale, must be ≤ −maskDarknessMin), dimensionless.
+   */
+  maskDarknessMin: number;
+  /**
+   * A mask pixel must be at least this fraction as dark (normalised) as the darkest point of
+   * its vessel (within 2σ of its best scale): 0.5 = the full width at half depth, dimensionless.
+   */
+  maskHalfDepth: number;
+  /** Connected vessel-mask pieces smaller than this are dropped, µm². */
+  minComponentAreaUm2: number;
+  /**
+   * Spurs: a centerline branch with a free end, shorter than this many times its vessel's
+   * diameter, is a thinning artefact of a bump in the mask and is dropped, dimensionless.
+   */
+  spurMaxLengthRel: number;
+  /** Half-width of the moving average along a centerline chain before its length is taken, µm. */
+  centerlineSmoothingUm: number;
+}
+
+/** Diameter range of sublingual vessels: capillaries from 5 µm, venules up to 60 µm. */
+export const DIAMETER_MIN_UM = 5;
+export const DIAMETER_MAX_UM = 60;
+
+/**
+ * √2 between scales: with γ = 2 a bar of width d answers at σ ≈ d/2, and a step of √2 keeps
+ * every width within ~19 % of a scale (the response falls by < 3 % there), in 8–9 scales.
+ */
+export const SCALE_RATIO = Math.SQRT2;
+
+/**
+ * 1 px: below this a sampled Gaussian second derivative aliases (its spectrum reaches the
+ * Nyquist frequency) and responds to single-pixel noise. At 1.8 µm/px the smallest scale
+ * (5 µm → σ 2.5 µm = 1.4 px) is above it; at coarser scales thin vessels are found at 1 px.
+ */
+export const MIN_SIGMA_PX = 1;
+
+/**
+ * 100 µm: the local background (luminosity and contrast) is estimated over a Gaussian of
+ * σ = 100 µm, wider than the widest venule (60 µm) so that a vessel does not flatten itself,
+ * and narrow enough to follow the illumination falloff and depth changes of a handheld
+ * field (~1 mm across).
+ */
+export const BACKGROUND_SIGMA_UM = 100;
+
+/**
+ * 1: the local SD is floored at the image's mean local SD (ε² = 1 · mean σ²), so the
+ * normalisation evens out contrast between well-lit and dim parts without blowing up the
+ * noise of flat, vessel-free regions (a plain division by the local SD does).
+ */
+export const CONTRAST_EPS_REL = 1;
+
+/** Frangi's β = 0.5. */
+export const FRANGI_BETA = 0.5;
+
+/**
+ * Frangi's c = half the largest Hessian norm (Frangi 1998), so the measure does not depend on
+ * the camera's gain or the image's units.
+ */
+export const FRANGI_C_RELATIVE = 0.5;
+
+/**
+ * Hysteresis thresholds on the vesselness (Canny 1986): seeds ≥ 0.08 (clear vessels) grow
+ * into connected pixels ≥ 0.04 (their weak continuations, thin or faint capillaries).
+ * Relative to c = half the largest norm, V = 0.08 is a structure of ~20 % of the strongest
+ * vessel's contrast-normalised curvature. Chosen on real sublingual frames (see
+ * docs; the DRIVE benchmark chooses its own threshold on DRIVE's training images).
+ */
+export const THRESHOLD_HIGH = 0.04;
+export const THRESHOLD_LOW = 0.015;
+
+/**
+ * 0.3 local SDs: Frangi's measure stays positive well outside a vessel (a thin vessel still
+ * curves a large-scale Gaussian up to ~σ away), so a threshold on it alone gives masks
+ * several times too wide and merges neighbouring capillaries. Requiring the (slightly
+ * smoothed) normalised intensity itself to be darker than the local background by 0.3 SD
+ * puts the mask's edge near the vessel's half-contrast edge, as a reader sees it.
+ */
+export const MASK_DARKNESS_MIN = 0.1;
+
+/**
+ * 0.5: the mask's edge at half the vessel's own depth below the background (full width at
+ * half maximum, the usual definition of a vessel's width in intensity profiles). A fixed
+ * darkness threshold alone is too generous around strong venules (their blurred shoulders)
+ * and too strict for faint capillaries.
+ */
+export const MASK_HALF_DEPTH = 0.35;
+
+/**
+ * 400 µm²: a piece of mask smaller than a 5 µm capillary 80 µm long (or an 8 µm one 50 µm
+ * long) is dropped. Tissue texture (RBC-sized mottle) leaves short, isolated squiggles of
+ * 100–300 µm² at the low hysteresis threshold; a capillary that short cannot be followed
+ * for flow either.
+ */
+export const MIN_COMPONENT_AREA_UM2 = 400;
+
+/**
+ * 1 diameter: thinning turns every bump of a vessel's outline into a side branch about half
+ * a diameter long (from the centerline to the bump); a real branch leaving a vessel is
+ * longer than the vessel is wide.
+ */
+export const SPUR_MAX_LENGTH_REL = 1;
+
+/**
+ * 3 µm: centerline chains are smoothed over ±3 µm (at least ±1 px) before their length is
+ * measured, which removes most of the staircase excess of a digital curve (up to +8 % at
+ * 22.5°) while following capillary bends (radius of curvature ≥ ~10 µm).
+ */
+export const CENTERLINE_SMOOTHING_UM = 3;
+
+export const DEFAULT_SEGMENT_PARAMS: Readonly<SegmentParams> = Object.freeze({
+  diameterMinUm: DIAMETER_MIN_UM,
+  diameterMaxUm: DIAMETER_MAX_UM,
+  scaleRatio: SCALE_RATIO,
+  minSigmaPx: MIN_SIGMA_PX,
+  backgroundSigmaUm: BACKGROUND_SIGMA_UM,
+  contrastEpsRel: CONTRAST_EPS_REL,
+  frangiBeta: FRANGI_BETA,
+  frangiCRelative: FRANGI_C_RELATIVE,
+  thresholdHigh: THRESHOLD_HIGH,
+  thresholdLow: THRESHOLD_LOW,
+  maskDarknessMin: MASK_DARKNESS_MIN,
+  maskHalfDepth: MASK_HALF_DEPTH,
+  minComponentAreaUm2: MIN_COMPONENT_AREA_UM2,
+  spurMaxLengthRel: SPUR_MAX_LENGTH_REL,
+  centerlineSmoothingUm: CENTERLINE_SMOOTHING_UM,
+});
