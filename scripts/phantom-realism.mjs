@@ -42,6 +42,7 @@ const realPath = resolve(arg('--real', join(root, '..', 'shared', 'data', 'real-
 const REAL_UM_PER_PX = 1.8;
 
 const { generatePhantom } = await import(join(root, 'dist', 'phantom', 'index.js'));
+const { segmentImage } = await import(join(root, 'dist', 'analysis', 'segment.js'));
 
 function gaussKernel(sigma) {
   const r = Math.max(1, Math.ceil(3 * sigma));
@@ -211,6 +212,39 @@ function measure(img, w, h, umPerPx) {
   };
 }
 
+/**
+ * Network statistics measured the same way on both images with the engine's still-image
+ * segmentation (a comparison of two images by one yardstick, never truth): tortuosity =
+ * median arc length / chord of open centerline segments ≥ 30 µm; the diameter mix as the
+ * share of centerline length in < 10, 10–20, 20–40 and ≥ 40 µm; the TVD-like density.
+ */
+function network(img, w, h, umPerPx) {
+  const g = Float32Array.from(img);
+  const seg = segmentImage(g, w, h, { umPerPxX: umPerPx, umPerPxY: umPerPx });
+  const tort = [];
+  const bins = [0, 0, 0, 0];
+  let total = 0;
+  for (const s of seg.segments) {
+    total += s.lengthUm;
+    const d = s.diameterUm;
+    bins[d < 10 ? 0 : d < 20 ? 1 : d < 40 ? 2 : 3] += s.lengthUm;
+    if (s.closedLoop || s.lengthUm < 30) continue;
+    const a = s.polyline[0];
+    const b = s.polyline[s.polyline.length - 1];
+    const chordUm = Math.sqrt((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) * umPerPx;
+    if (chordUm > 0) tort.push(s.lengthUm / chordUm);
+  }
+  const share = (k) => (total > 0 ? (100 * bins[k]) / total : 0);
+  return {
+    'segmented TVD-like, mm/mm²': seg.geometry?.TVD ?? 0,
+    'tortuosity (median arc/chord)': pct(tort, 0.5),
+    'length share d < 10 µm, %': share(0),
+    'length share 10–20 µm, %': share(1),
+    'length share 20–40 µm, %': share(2),
+    'length share ≥ 40 µm, %': share(3),
+  };
+}
+
 const realImg = await sharp(realPath).greyscale().raw().toBuffer({ resolveWithObject: true });
 const rw = realImg.info.width, rh = realImg.info.height;
 const real = Float64Array.from(realImg.data.subarray(0, rw * rh));
@@ -222,8 +256,8 @@ const renderMs = performance.now() - t0;
 const phantom = Float64Array.from(frame);
 const um = (p.options.scale.umPerPxX + p.options.scale.umPerPxY) / 2;
 
-const mr = measure(real, rw, rh, REAL_UM_PER_PX);
-const mp = measure(phantom, 720, 576, um);
+const mr = { ...measure(real, rw, rh, REAL_UM_PER_PX), ...network(real, rw, rh, REAL_UM_PER_PX) };
+const mp = { ...measure(phantom, 720, 576, um), ...network(phantom, 720, 576, um) };
 const fmt = (v) => (Array.isArray(v) ? `${v[0].toFixed(1)}–${v[1].toFixed(1)}` : Number.isInteger(v) ? String(v) : v.toFixed(3));
 const rows = [
   ['size, px', `${rw}×${rh}`, '720×576'],
