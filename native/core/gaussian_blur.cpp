@@ -16,12 +16,14 @@
 #include "detmath.h"
 #include "hvm_core.h"
 #include "scratch.h"
+#include "separable.h"
 
 namespace {
 
-inline int32_t clamp_index(int64_t i, int32_t n) {
-  return i < 0 ? 0 : (i >= n ? n - 1 : static_cast<int32_t>(i));
-}
+using hvm::sep::clamp_index;
+using hvm::sep::conv_sym;
+using hvm::sep::vconv_sym;
+
 
 // Normalised half kernel w[0..r].
 void make_kernel(double sigma, int32_t r, float* w) {
@@ -37,20 +39,6 @@ void make_kernel(double sigma, int32_t r, float* w) {
   for (int32_t k = r; k >= 1; --k) tail += wd[k];  // small terms first
   sum += 2.0 * tail;
   for (int32_t k = 0; k <= r; ++k) w[k] = static_cast<float>(wd[k] / sum);
-}
-
-// dst[x] = Σ_k w[k] * (p[x-k] + p[x+k]) for x in [0, n), where p is a row padded by r
-// samples on each side (p points at the first real sample).
-inline void convolve_padded(const float* __restrict p, int32_t n, const float* __restrict w, int32_t r,
-                            float* __restrict dst) {
-  const float w0 = w[0];
-  for (int32_t x = 0; x < n; ++x) dst[x] = w0 * p[x];
-  for (int32_t k = 1; k <= r; ++k) {
-    const float wk = w[k];
-    const float* __restrict left = p - k;
-    const float* __restrict right = p + k;
-    for (int32_t x = 0; x < n; ++x) dst[x] += wk * (left[x] + right[x]);
-  }
 }
 
 }  // namespace
@@ -95,7 +83,7 @@ extern "C" int32_t hvm_gaussian_blur(const float* src, uint32_t src_len, int32_t
       pad[r + w + i] = s[clamp_index(static_cast<int64_t>(w) + i, w)];
     }
     memcpy(pad + r, s, static_cast<size_t>(w) * sizeof(float));
-    convolve_padded(pad + r, w, wk, r, tmp.get() + static_cast<size_t>(y) * static_cast<size_t>(w));
+    conv_sym(pad + r, w, wk, r, tmp.get() + static_cast<size_t>(y) * static_cast<size_t>(w));
   }
 
   // Pass 2, vertical: for each output row, the 2r+1 source rows (clamped) are combined a
@@ -107,16 +95,7 @@ extern "C" int32_t hvm_gaussian_blur(const float* src, uint32_t src_len, int32_t
       tap[k + r] = t + static_cast<size_t>(clamp_index(static_cast<int64_t>(y) + k, h)) * static_cast<size_t>(w);
     // dst never overlaps tmp (dst may alias src, which pass 2 does not read), so the
     // row pointers are restrict and the loops vectorise without runtime alias checks.
-    float* __restrict d = dst + static_cast<size_t>(y) * static_cast<size_t>(w);
-    const float w0 = wk[0];
-    const float* __restrict c = tap[r];
-    for (int32_t x = 0; x < w; ++x) d[x] = w0 * c[x];
-    for (int32_t k = 1; k <= r; ++k) {
-      const float wv = wk[k];
-      const float* __restrict up = tap[r - k];
-      const float* __restrict down = tap[r + k];
-      for (int32_t x = 0; x < w; ++x) d[x] += wv * (up[x] + down[x]);
-    }
+    vconv_sym(tap, w, wk, r, dst + static_cast<size_t>(y) * static_cast<size_t>(w));
   }
   return HVM_OK;
 }

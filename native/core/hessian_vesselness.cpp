@@ -40,12 +40,16 @@
 #include "detmath.h"
 #include "hvm_core.h"
 #include "scratch.h"
+#include "separable.h"
 
 namespace {
 
-inline int32_t clamp_index(int64_t i, int32_t n) {
-  return i < 0 ? 0 : (i >= n ? n - 1 : static_cast<int32_t>(i));
-}
+using hvm::sep::clamp_index;
+using hvm::sep::conv_anti;
+using hvm::sep::conv_sym;
+using hvm::sep::vconv_anti;
+using hvm::sep::vconv_sym;
+
 
 // Half kernels for k = 0..r: g (smoothing), d1 (first derivative, stored as −g'(k) so it is
 // positive for k > 0; d1[0] = 0) and d2 (second derivative).
@@ -89,57 +93,6 @@ void make_kernels(double sigma, int32_t r, float* g, float* d1, float* d2, doubl
     g[k] = static_cast<float>(gd[k]);
     d1[k] = static_cast<float>(d1d[k]);
     d2[k] = static_cast<float>(d2d[k]);
-  }
-}
-
-// Symmetric kernel over a padded row (p points at the first real sample, r samples of
-// padding each side): dst[x] = w0·p[x] + Σ_k w[k]·(p[x−k] + p[x+k]).
-inline void conv_sym(const float* __restrict p, int32_t n, const float* __restrict w, int32_t r,
-                     float* __restrict dst) {
-  const float w0 = w[0];
-  for (int32_t x = 0; x < n; ++x) dst[x] = w0 * p[x];
-  for (int32_t k = 1; k <= r; ++k) {
-    const float wk = w[k];
-    const float* __restrict left = p - k;
-    const float* __restrict right = p + k;
-    for (int32_t x = 0; x < n; ++x) dst[x] += wk * (left[x] + right[x]);
-  }
-}
-
-// Antisymmetric (derivative) kernel: dst[x] = Σ_k w[k]·(p[x+k] − p[x−k]).
-inline void conv_anti(const float* __restrict p, int32_t n, const float* __restrict w, int32_t r,
-                      float* __restrict dst) {
-  for (int32_t x = 0; x < n; ++x) dst[x] = 0.0f;
-  for (int32_t k = 1; k <= r; ++k) {
-    const float wk = w[k];
-    const float* __restrict left = p - k;
-    const float* __restrict right = p + k;
-    for (int32_t x = 0; x < n; ++x) dst[x] += wk * (right[x] - left[x]);
-  }
-}
-
-// Vertical versions over an array of 2r+1 row pointers (tap[r] is the centre row).
-inline void vconv_sym(const float* const* tap, int32_t n, const float* __restrict w, int32_t r,
-                      float* __restrict dst) {
-  const float w0 = w[0];
-  const float* __restrict c = tap[r];
-  for (int32_t x = 0; x < n; ++x) dst[x] = w0 * c[x];
-  for (int32_t k = 1; k <= r; ++k) {
-    const float wk = w[k];
-    const float* __restrict up = tap[r - k];
-    const float* __restrict down = tap[r + k];
-    for (int32_t x = 0; x < n; ++x) dst[x] += wk * (up[x] + down[x]);
-  }
-}
-
-inline void vconv_anti(const float* const* tap, int32_t n, const float* __restrict w, int32_t r,
-                       float* __restrict dst) {
-  for (int32_t x = 0; x < n; ++x) dst[x] = 0.0f;
-  for (int32_t k = 1; k <= r; ++k) {
-    const float wk = w[k];
-    const float* __restrict up = tap[r - k];
-    const float* __restrict down = tap[r + k];
-    for (int32_t x = 0; x < n; ++x) dst[x] += wk * (down[x] - up[x]);
   }
 }
 

@@ -4,11 +4,10 @@
  * pictures (for now the temporal mean image) and result.json.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { analyzeClip, type AnalyzeOptions } from '../analysis/analyze-clip.js';
-import type { BackendName } from '../backend/types.js';
 import type { ClipResult } from '../report/contract.js';
 import { writeGrayPng } from '../report/pictures.js';
+import { backendOption, parseCommandArgs, positiveNumber } from './args.js';
 import { UsageError } from './usage.js';
 import { writeFileAtomic } from './write-file.js';
 
@@ -24,26 +23,11 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
 } as const;
 
-function positiveNumber(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} needs a positive number, got "${v}".`);
-  return n;
-}
-
 export async function runAnalyze(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (positionals.length !== 1) throw new UsageError(`analyze takes one clip, got ${positionals.length}.`);
   const clip = positionals[0]!;
-  if (values.backend !== undefined && values.backend !== 'native' && values.backend !== 'wasm') {
-    throw new UsageError(`--backend is native or wasm, got "${values.backend}".`);
-  }
+  const backend = backendOption(values.backend);
   const umPerPx = positiveNumber('um-per-px', values['um-per-px']);
   const startS = values.start === undefined ? undefined : Number(values.start);
   if (startS !== undefined && !(Number.isFinite(startS) && startS >= 0)) throw new UsageError(`--start needs seconds ≥ 0, got "${values.start}".`);
@@ -54,7 +38,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const options: AnalyzeOptions = {
     ...(values.device !== undefined ? { device: values.device } : {}),
     ...(umPerPx !== undefined ? { umPerPx } : {}),
-    ...(values.backend !== undefined ? { backend: values.backend as BackendName } : {}),
+    ...(backend !== undefined ? { backend } : {}),
     ...(startS !== undefined ? { startS } : {}),
     ...(durationS !== undefined ? { durationS } : {}),
     ...(fps !== undefined ? { fps } : {}),

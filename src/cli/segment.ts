@@ -13,13 +13,12 @@
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { segmentImage, type SegmentResult } from '../analysis/segment.js';
-import type { BackendName } from '../backend/types.js';
 import { resolveCalibration, type Calibration } from '../calibration/index.js';
 import { HvmError } from '../errors.js';
 import { engineVersion } from '../version.js';
+import { backendOption, parseCommandArgs, positiveNumber } from './args.js';
 import { UsageError } from './usage.js';
 import { writeFileAtomic } from './write-file.js';
 
@@ -97,26 +96,11 @@ export async function readGrayImage(file: string): Promise<GrayImage> {
   return { width, height, gray, channels, channelUsed: c === 1 ? 'green' : 'gray', bitDepth: sixteen ? 16 : 8 };
 }
 
-function positiveNumber(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} needs a positive number, got "${v}".`);
-  return n;
-}
-
 export async function runSegment(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (positionals.length !== 1) throw new UsageError(`segment takes one image, got ${positionals.length}.`);
   if (values.out === undefined) throw new UsageError('segment needs --out DIR (where the pictures and segment.json go).');
-  if (values.backend !== undefined && values.backend !== 'native' && values.backend !== 'wasm') {
-    throw new UsageError(`--backend is native or wasm, got "${values.backend}".`);
-  }
+  const backend = backendOption(values.backend);
   const umPerPx = positiveNumber('um-per-px', values['um-per-px']);
   const file = positionals[0]!;
   const outDir = values.out;
@@ -139,7 +123,7 @@ export async function runSegment(argv: string[]): Promise<number> {
     { umPerPxX: calibration.umPerPxX, umPerPxY: calibration.umPerPxY },
     undefined,
     {
-      ...(values.backend !== undefined ? { backend: values.backend as BackendName } : {}),
+      ...(backend !== undefined ? { backend } : {}),
       smallVesselMaxUm: calibration.smallVesselMaxUm,
     },
   );
