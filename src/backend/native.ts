@@ -6,12 +6,11 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { expectArray, expectDims, expectNumber } from './args.js';
+import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
 import type { ComponentsResult, SkeletonGraph, VesselnessOptions, VesselnessResult } from './types.js';
-import { expectInt32, expectMask, expectUint32, resolveVesselnessOptions, sigmasArray } from './segment-args.js';
 
 /** The shape of the addon's exports (native/binding/addon.cpp). */
 interface Addon {
@@ -59,110 +58,80 @@ export class NativeBackend implements CoreBackend {
 
   frameStats(frame: Uint8Array, width: number, height: number): FrameStats {
     const op = 'frameStats';
-    expectArray(op, 'frame', frame, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkFrameStats(this.name, frame, width, height);
     return this.call(op, () => this.addon.frameStats(frame, width, height));
   }
 
   gaussianBlur(src: Float32Array, width: number, height: number, sigmaPx: number): Float32Array {
     const op = 'gaussianBlur';
-    expectArray(op, 'src', src, Float32Array);
-    expectDims(op, this.name, width, height);
-    expectNumber(op, 'sigmaPx', sigmaPx);
+    checkGaussianBlur(this.name, src, width, height, sigmaPx);
     return this.call(op, () => this.addon.gaussianBlur(src, width, height, sigmaPx));
   }
 
   accumulateFrame(acc: Float64Array, frame: Uint8Array, width: number, height: number): void {
     const op = 'accumulateFrame';
-    expectArray(op, 'acc', acc, Float64Array);
-    expectArray(op, 'frame', frame, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkAccumulateFrame(this.name, acc, frame, width, height);
     this.call(op, () => this.addon.accumulateFrame(acc, frame, width, height));
   }
 
   phaseCorrelate(reference: Float32Array, moving: Float32Array, width: number, height: number): PhaseCorrelation {
     const op = 'phaseCorrelate';
-    expectArray(op, 'reference', reference, Float32Array);
-    expectArray(op, 'moving', moving, Float32Array);
-    expectDims(op, this.name, width, height);
+    checkPhaseCorrelate(this.name, reference, moving, width, height);
     return this.call(op, () => this.addon.phaseCorrelate(reference, moving, width, height));
   }
 
   shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void {
     const op = 'shiftAccumulate';
-    expectArray(op, 'acc', acc, Float64Array);
-    if (!(count instanceof Uint32Array)) throw new CoreArgumentError(op, 'count must be a Uint32Array');
-    expectArray(op, 'frame', frame, Uint8Array);
-    expectDims(op, this.name, width, height);
-    expectNumber(op, 'dx', dx);
-    expectNumber(op, 'dy', dy);
+    checkShiftAccumulate(this.name, acc, count, frame, width, height, dx, dy);
     this.call(op, () => this.addon.shiftAccumulate(acc, count, frame, width, height, dx, dy));
   }
 
   localNormalize(src: Float32Array, mask: Uint8Array | null, width: number, height: number, sigmaPx: number, epsRel: number): Float32Array {
     const op = 'localNormalize';
-    expectArray(op, 'src', src, Float32Array);
-    expectMask(op, this.name, mask);
-    expectDims(op, this.name, width, height);
-    expectNumber(op, 'sigmaPx', sigmaPx);
-    expectNumber(op, 'epsRel', epsRel);
+    checkLocalNormalize(this.name, src, mask, width, height, sigmaPx, epsRel);
     return this.call(op, () => this.addon.localNormalize(src, mask, width, height, sigmaPx, epsRel));
   }
 
   fillOutside(src: Float32Array, mask: Uint8Array, width: number, height: number): Float32Array {
     const op = 'fillOutside';
-    expectArray(op, 'src', src, Float32Array);
-    expectArray(op, 'mask', mask, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkFillOutside(this.name, src, mask, width, height);
     return this.call(op, () => this.addon.fillOutside(src, mask, width, height));
   }
 
   hessianVesselness(src: Float32Array, width: number, height: number, sigmasPx: Float32Array | readonly number[], options?: VesselnessOptions): VesselnessResult {
     const op = 'hessianVesselness';
-    expectArray(op, 'src', src, Float32Array);
-    expectDims(op, this.name, width, height);
-    const sig = sigmasArray(op, sigmasPx);
-    const o = resolveVesselnessOptions(op, options);
+    const { sig, o } = checkHessianVesselness(this.name, src, width, height, sigmasPx, options);
     return this.call(op, () =>
       this.addon.hessianVesselness(src, width, height, sig, o.darkVessels ? 1 : 0, o.beta, o.c, o.cRelative ? 1 : 0));
   }
 
   minFilter(src: Float32Array, width: number, height: number, radiusPx: number): Float32Array {
     const op = 'minFilter';
-    expectArray(op, 'src', src, Float32Array);
-    expectDims(op, this.name, width, height);
-    expectInt32(op, this.name, 'radiusPx', radiusPx);
+    checkMinFilter(this.name, src, width, height, radiusPx);
     return this.call(op, () => this.addon.minFilter(src, width, height, radiusPx));
   }
 
   hysteresisThreshold(src: Float32Array, width: number, height: number, low: number, high: number): Uint8Array {
     const op = 'hysteresisThreshold';
-    expectArray(op, 'src', src, Float32Array);
-    expectDims(op, this.name, width, height);
-    expectNumber(op, 'low', low);
-    expectNumber(op, 'high', high);
+    checkHysteresisThreshold(this.name, src, width, height, low, high);
     return this.call(op, () => this.addon.hysteresisThreshold(src, width, height, low, high));
   }
 
   removeSmallComponents(mask: Uint8Array, width: number, height: number, minAreaPx: number): ComponentsResult {
     const op = 'removeSmallComponents';
-    expectArray(op, 'mask', mask, Uint8Array);
-    expectDims(op, this.name, width, height);
-    expectUint32(op, this.name, 'minAreaPx', minAreaPx);
+    checkRemoveSmallComponents(this.name, mask, width, height, minAreaPx);
     return this.call(op, () => this.addon.removeSmallComponents(mask, width, height, minAreaPx));
   }
 
   thin(mask: Uint8Array, width: number, height: number): Uint8Array {
     const op = 'thin';
-    expectArray(op, 'mask', mask, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkThin(this.name, mask, width, height);
     return this.call(op, () => this.addon.thin(mask, width, height));
   }
 
   skeletonGraph(skeleton: Uint8Array, width: number, height: number): SkeletonGraph {
     const op = 'skeletonGraph';
-    expectArray(op, 'skeleton', skeleton, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkSkeletonGraph(this.name, skeleton, width, height);
     return this.call(op, () => this.addon.skeletonGraph(skeleton, width, height));
   }
 

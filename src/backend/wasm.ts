@@ -10,12 +10,11 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { expectArray, expectDims, expectNumber } from './args.js';
+import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
 import type { ComponentsResult, SkeletonGraph, VesselnessOptions, VesselnessResult } from './types.js';
-import { expectInt32, expectMask, expectUint32, resolveVesselnessOptions, sigmasArray } from './segment-args.js';
 import { createWasiImports, WasiExit } from './wasi-shim.js';
 import { Wasm, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-api.js';
 
@@ -110,8 +109,7 @@ export class WasmBackend implements CoreBackend {
 
   frameStats(frame: Uint8Array, width: number, height: number): FrameStats {
     const op = 'frameStats';
-    expectArray(op, 'frame', frame, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkFrameStats(this.name, frame, width, height);
     return this.call(op, (ex, a) => {
       const f = a.copyIn(frame);
       const out = a.alloc(FRAME_STATS_BYTES);
@@ -129,9 +127,7 @@ export class WasmBackend implements CoreBackend {
 
   gaussianBlur(src: Float32Array, width: number, height: number, sigmaPx: number): Float32Array {
     const op = 'gaussianBlur';
-    expectArray(op, 'src', src, Float32Array);
-    expectDims(op, this.name, width, height);
-    expectNumber(op, 'sigmaPx', sigmaPx);
+    checkGaussianBlur(this.name, src, width, height, sigmaPx);
     return this.call(op, (ex, a) => {
       const s = a.copyIn(src);
       const d = a.alloc(src.byteLength);
@@ -142,9 +138,7 @@ export class WasmBackend implements CoreBackend {
 
   accumulateFrame(acc: Float64Array, frame: Uint8Array, width: number, height: number): void {
     const op = 'accumulateFrame';
-    expectArray(op, 'acc', acc, Float64Array);
-    expectArray(op, 'frame', frame, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkAccumulateFrame(this.name, acc, frame, width, height);
     this.call(op, (ex, a) => {
       const p = a.copyIn(acc);
       const f = a.copyIn(frame);
@@ -155,9 +149,7 @@ export class WasmBackend implements CoreBackend {
 
   phaseCorrelate(reference: Float32Array, moving: Float32Array, width: number, height: number): PhaseCorrelation {
     const op = 'phaseCorrelate';
-    expectArray(op, 'reference', reference, Float32Array);
-    expectArray(op, 'moving', moving, Float32Array);
-    expectDims(op, this.name, width, height);
+    checkPhaseCorrelate(this.name, reference, moving, width, height);
     return this.call(op, (ex, a) => {
       const r = a.copyIn(reference);
       const m = a.copyIn(moving);
@@ -170,12 +162,7 @@ export class WasmBackend implements CoreBackend {
 
   shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void {
     const op = 'shiftAccumulate';
-    expectArray(op, 'acc', acc, Float64Array);
-    if (!(count instanceof Uint32Array)) throw new CoreArgumentError(op, 'count must be a Uint32Array');
-    expectArray(op, 'frame', frame, Uint8Array);
-    expectDims(op, this.name, width, height);
-    expectNumber(op, 'dx', dx);
-    expectNumber(op, 'dy', dy);
+    checkShiftAccumulate(this.name, acc, count, frame, width, height, dx, dy);
     this.call(op, (ex, a) => {
       const p = a.copyIn(acc);
       const c = a.copyIn(count);
@@ -188,11 +175,7 @@ export class WasmBackend implements CoreBackend {
 
   localNormalize(src: Float32Array, mask: Uint8Array | null, width: number, height: number, sigmaPx: number, epsRel: number): Float32Array {
     const op = 'localNormalize';
-    expectArray(op, 'src', src, Float32Array);
-    expectMask(op, this.name, mask);
-    expectDims(op, this.name, width, height);
-    expectNumber(op, 'sigmaPx', sigmaPx);
-    expectNumber(op, 'epsRel', epsRel);
+    checkLocalNormalize(this.name, src, mask, width, height, sigmaPx, epsRel);
     return this.call(op, (ex, a) => {
       const s = a.copyIn(src);
       const m = mask !== null ? a.copyIn(mask) : 0;
@@ -204,9 +187,7 @@ export class WasmBackend implements CoreBackend {
 
   fillOutside(src: Float32Array, mask: Uint8Array, width: number, height: number): Float32Array {
     const op = 'fillOutside';
-    expectArray(op, 'src', src, Float32Array);
-    expectArray(op, 'mask', mask, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkFillOutside(this.name, src, mask, width, height);
     return this.call(op, (ex, a) => {
       const s = a.copyIn(src);
       const m = a.copyIn(mask);
@@ -218,10 +199,7 @@ export class WasmBackend implements CoreBackend {
 
   hessianVesselness(src: Float32Array, width: number, height: number, sigmasPx: Float32Array | readonly number[], options?: VesselnessOptions): VesselnessResult {
     const op = 'hessianVesselness';
-    expectArray(op, 'src', src, Float32Array);
-    expectDims(op, this.name, width, height);
-    const sig = sigmasArray(op, sigmasPx);
-    const o = resolveVesselnessOptions(op, options);
+    const { sig, o } = checkHessianVesselness(this.name, src, width, height, sigmasPx, options);
     return this.call(op, (ex, a) => {
       const s = a.copyIn(src);
       const g = a.copyIn(sig);
@@ -238,9 +216,7 @@ export class WasmBackend implements CoreBackend {
 
   minFilter(src: Float32Array, width: number, height: number, radiusPx: number): Float32Array {
     const op = 'minFilter';
-    expectArray(op, 'src', src, Float32Array);
-    expectDims(op, this.name, width, height);
-    expectInt32(op, this.name, 'radiusPx', radiusPx);
+    checkMinFilter(this.name, src, width, height, radiusPx);
     return this.call(op, (ex, a) => {
       const s = a.copyIn(src);
       const d = a.alloc(src.byteLength);
@@ -251,10 +227,7 @@ export class WasmBackend implements CoreBackend {
 
   hysteresisThreshold(src: Float32Array, width: number, height: number, low: number, high: number): Uint8Array {
     const op = 'hysteresisThreshold';
-    expectArray(op, 'src', src, Float32Array);
-    expectDims(op, this.name, width, height);
-    expectNumber(op, 'low', low);
-    expectNumber(op, 'high', high);
+    checkHysteresisThreshold(this.name, src, width, height, low, high);
     return this.call(op, (ex, a) => {
       const s = a.copyIn(src);
       const m = a.alloc(src.length);
@@ -265,9 +238,7 @@ export class WasmBackend implements CoreBackend {
 
   removeSmallComponents(mask: Uint8Array, width: number, height: number, minAreaPx: number): ComponentsResult {
     const op = 'removeSmallComponents';
-    expectArray(op, 'mask', mask, Uint8Array);
-    expectDims(op, this.name, width, height);
-    expectUint32(op, this.name, 'minAreaPx', minAreaPx);
+    checkRemoveSmallComponents(this.name, mask, width, height, minAreaPx);
     return this.call(op, (ex, a) => {
       const s = a.copyIn(mask);
       const d = a.alloc(mask.length);
@@ -282,8 +253,7 @@ export class WasmBackend implements CoreBackend {
 
   thin(mask: Uint8Array, width: number, height: number): Uint8Array {
     const op = 'thin';
-    expectArray(op, 'mask', mask, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkThin(this.name, mask, width, height);
     return this.call(op, (ex, a) => {
       const s = a.copyIn(mask);
       const d = a.alloc(mask.length);
@@ -294,8 +264,7 @@ export class WasmBackend implements CoreBackend {
 
   skeletonGraph(skeleton: Uint8Array, width: number, height: number): SkeletonGraph {
     const op = 'skeletonGraph';
-    expectArray(op, 'skeleton', skeleton, Uint8Array);
-    expectDims(op, this.name, width, height);
+    checkSkeletonGraph(this.name, skeleton, width, height);
     return this.call(op, (ex, a) => {
       const s = a.copyIn(skeleton);
       const counts = a.alloc(8);

@@ -1,0 +1,106 @@
+/**
+ * Argument checks of every core entry point, in one place for both backends (native.ts and
+ * wasm.ts call the same function before crossing into C++), so a bad argument gets the
+ * same typed error whichever backend runs: the parity test compares errors too.
+ */
+import type { BackendName } from './types.js';
+import { expectArray, expectDims, expectNumber } from './args.js';
+import { CoreArgumentError } from './errors.js';
+import { expectInt32, expectMask, expectUint32, resolveVesselnessOptions, sigmasArray } from './segment-args.js';
+import type { VesselnessOptions } from './types.js';
+
+export function checkFrameStats(backend: BackendName, frame: Uint8Array, width: number, height: number): void {
+  const op = 'frameStats';
+  expectArray(op, 'frame', frame, Uint8Array);
+  expectDims(op, backend, width, height);
+}
+
+export function checkGaussianBlur(backend: BackendName, src: Float32Array, width: number, height: number, sigmaPx: number): void {
+  const op = 'gaussianBlur';
+  expectArray(op, 'src', src, Float32Array);
+  expectDims(op, backend, width, height);
+  expectNumber(op, 'sigmaPx', sigmaPx);
+}
+
+export function checkAccumulateFrame(backend: BackendName, acc: Float64Array, frame: Uint8Array, width: number, height: number): void {
+  const op = 'accumulateFrame';
+  expectArray(op, 'acc', acc, Float64Array);
+  expectArray(op, 'frame', frame, Uint8Array);
+  expectDims(op, backend, width, height);
+}
+
+export function checkPhaseCorrelate(backend: BackendName, reference: Float32Array, moving: Float32Array, width: number, height: number): void {
+  const op = 'phaseCorrelate';
+  expectArray(op, 'reference', reference, Float32Array);
+  expectArray(op, 'moving', moving, Float32Array);
+  expectDims(op, backend, width, height);
+}
+
+export function checkShiftAccumulate(backend: BackendName, acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void {
+  const op = 'shiftAccumulate';
+  expectArray(op, 'acc', acc, Float64Array);
+  if (!(count instanceof Uint32Array)) throw new CoreArgumentError(op, 'count must be a Uint32Array');
+  expectArray(op, 'frame', frame, Uint8Array);
+  expectDims(op, backend, width, height);
+  expectNumber(op, 'dx', dx);
+  expectNumber(op, 'dy', dy);
+}
+
+export function checkLocalNormalize(backend: BackendName, src: Float32Array, mask: Uint8Array | null, width: number, height: number, sigmaPx: number, epsRel: number): void {
+  const op = 'localNormalize';
+  expectArray(op, 'src', src, Float32Array);
+  expectMask(op, backend, mask);
+  expectDims(op, backend, width, height);
+  expectNumber(op, 'sigmaPx', sigmaPx);
+  expectNumber(op, 'epsRel', epsRel);
+}
+
+export function checkFillOutside(backend: BackendName, src: Float32Array, mask: Uint8Array, width: number, height: number): void {
+  const op = 'fillOutside';
+  expectArray(op, 'src', src, Float32Array);
+  expectArray(op, 'mask', mask, Uint8Array);
+  expectDims(op, backend, width, height);
+}
+
+export function checkHessianVesselness(backend: BackendName, src: Float32Array, width: number, height: number, sigmasPx: Float32Array | readonly number[], options?: VesselnessOptions): { sig: Float32Array; o: Required<VesselnessOptions> } {
+  const op = 'hessianVesselness';
+  expectArray(op, 'src', src, Float32Array);
+  expectDims(op, backend, width, height);
+  const sig = sigmasArray(op, sigmasPx);
+  const o = resolveVesselnessOptions(op, options);
+  return { sig, o };
+}
+
+export function checkMinFilter(backend: BackendName, src: Float32Array, width: number, height: number, radiusPx: number): void {
+  const op = 'minFilter';
+  expectArray(op, 'src', src, Float32Array);
+  expectDims(op, backend, width, height);
+  expectInt32(op, backend, 'radiusPx', radiusPx);
+}
+
+export function checkHysteresisThreshold(backend: BackendName, src: Float32Array, width: number, height: number, low: number, high: number): void {
+  const op = 'hysteresisThreshold';
+  expectArray(op, 'src', src, Float32Array);
+  expectDims(op, backend, width, height);
+  expectNumber(op, 'low', low);
+  expectNumber(op, 'high', high);
+}
+
+export function checkRemoveSmallComponents(backend: BackendName, mask: Uint8Array, width: number, height: number, minAreaPx: number): void {
+  const op = 'removeSmallComponents';
+  expectArray(op, 'mask', mask, Uint8Array);
+  expectDims(op, backend, width, height);
+  expectUint32(op, backend, 'minAreaPx', minAreaPx);
+}
+
+export function checkThin(backend: BackendName, mask: Uint8Array, width: number, height: number): void {
+  const op = 'thin';
+  expectArray(op, 'mask', mask, Uint8Array);
+  expectDims(op, backend, width, height);
+}
+
+export function checkSkeletonGraph(backend: BackendName, skeleton: Uint8Array, width: number, height: number): void {
+  const op = 'skeletonGraph';
+  expectArray(op, 'skeleton', skeleton, Uint8Array);
+  expectDims(op, backend, width, height);
+}
