@@ -21,11 +21,13 @@
         'native/core/fill_outside.cpp',
         'native/core/hessian_vesselness.cpp',
         'native/core/min_filter.cpp',
+        'native/core/grid_crossings.cpp',
         'native/core/hysteresis_threshold.cpp',
         'native/core/local_normalize.cpp',
         'native/core/remove_small_components.cpp',
         'native/core/skeleton_graph.cpp',
         'native/core/thinning.cpp',
+        'native/core/space_time.cpp',
         'native/binding/addon.cpp',
       ],
       'include_dirs': [

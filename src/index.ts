@@ -16,6 +16,26 @@ export type { TemporalSummary, FrameBrightness } from './analysis/temporal-summa
 export { stabiliseClip } from './analysis/stabilise.js';
 export { analysedRegion } from './analysis/region.js';
 
+// The vessel map of a clip (segmentation of the stabilised mean → vessels, diameters, crossings).
+export { segmentImage } from './analysis/segment.js';
+export type { SegmentResult, SegmentOptions, CenterlineSegment } from './analysis/segment.js';
+export { DEFAULT_SEGMENT_PARAMS } from './analysis/segment-params.js';
+export type { SegmentParams } from './analysis/segment-params.js';
+export { mapVessels } from './analysis/vessel-map.js';
+export type { VesselMap, MappedVessel } from './analysis/vessel-map.js';
+export { measureDiameter } from './analysis/diameter.js';
+
+// Flow: space-time diagrams, velocity, flow classes.
+export { createFlowMeasurer, DEFAULT_FLOW_PARAMS } from './flow/index.js';
+export type { FlowMeasurer, FlowParams, FlowPath, FlowFrame, SpaceTimeDiagram, VesselFlow } from './flow/index.js';
+
+// Image quality: the automatic MIQS estimate.
+export { createQualityProbe, estimateQuality, DEFAULT_QUALITY_PARAMS } from './quality/index.js';
+export type { QualityParams } from './quality/index.js';
+
+// Pictures.
+export { overlayPng } from './report/overlay.js';
+
 // Decoding: probe a clip, stream its gray frames.
 export {
   probe,
@@ -81,3 +101,7 @@ export type { PhantomOptions, PhantomTruth } from './phantom/index.js';
 
 // Agreement with manual scoring (hvm compare).
 export * from './compare/index.js';
+
+// Studies: a manifest of clips → per-clip results, clips.csv, sessions.csv, report.html (hvm study).
+export * from './study/index.js';
+export { writeClipFiles } from './report/clip-files.js';

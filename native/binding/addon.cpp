@@ -308,6 +308,70 @@ Napi::Value SkeletonGraph(const Napi::CallbackInfo& info) {
   return o;
 }
 
+Napi::Value SpaceTimeSample(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_uint8_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h) ||
+      !info[3].IsNumber() || !info[4].IsNumber() || !is_typed(info[5], napi_float64_array) ||
+      !is_typed(info[6], napi_float64_array) || !is_typed(info[7], napi_float64_array) ||
+      !info[8].IsNumber())
+    return throw_type(env, "spaceTimeSample(frame: Uint8Array, width, height, dx, dy, points: Float64Array, normals: Float64Array, halfWidths: Float64Array, acrossStepPx)");
+  Napi::Uint8Array frame = info[0].As<Napi::Uint8Array>();
+  Napi::Float64Array pts = info[5].As<Napi::Float64Array>();
+  Napi::Float64Array nrm = info[6].As<Napi::Float64Array>();
+  Napi::Float64Array hw = info[7].As<Napi::Float64Array>();
+  const size_t m = hw.ElementLength();
+  Napi::Float32Array out = Napi::Float32Array::New(env, m);
+  Napi::Uint8Array valid = Napi::Uint8Array::New(env, m);
+  const int32_t st = hvm_space_time_sample(
+      frame.Data(), len32(frame.ElementLength()), w, h, info[3].As<Napi::Number>().DoubleValue(),
+      info[4].As<Napi::Number>().DoubleValue(), pts.Data(), len32(pts.ElementLength()), nrm.Data(),
+      len32(nrm.ElementLength()), hw.Data(), len32(m), info[8].As<Napi::Number>().DoubleValue(),
+      out.Data(), len32(m), valid.Data(), len32(m));
+  if (st != HVM_OK) return throw_status(env, st);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("values", out);
+  o.Set("valid", valid);
+  return o;
+}
+
+Napi::Value ShiftAccumulateMoments(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_float64_array) || !is_typed(info[1], napi_float64_array) ||
+      !is_typed(info[2], napi_uint32_array) || !is_typed(info[3], napi_uint8_array) ||
+      !get_i32(info, 4, &w) || !get_i32(info, 5, &h) || !info[6].IsNumber() ||
+      !info[7].IsNumber() || !info[8].IsNumber())
+    return throw_type(env, "shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width, height, dx, dy, gain)");
+  Napi::Float64Array acc = info[0].As<Napi::Float64Array>();
+  Napi::Float64Array sq = info[1].As<Napi::Float64Array>();
+  Napi::Uint32Array cnt = info[2].As<Napi::Uint32Array>();
+  Napi::Uint8Array frame = info[3].As<Napi::Uint8Array>();
+  const int32_t st = hvm_shift_accumulate_moments(
+      acc.Data(), len32(acc.ElementLength()), sq.Data(), len32(sq.ElementLength()), cnt.Data(),
+      len32(cnt.ElementLength()), frame.Data(), len32(frame.ElementLength()), w, h,
+      info[6].As<Napi::Number>().DoubleValue(), info[7].As<Napi::Number>().DoubleValue(),
+      info[8].As<Napi::Number>().DoubleValue());
+  if (st != HVM_OK) return throw_status(env, st);
+  return env.Undefined();
+}
+
+Napi::Value GridCrossings(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!is_typed(info[0], napi_float64_array) || !info[1].IsNumber() || !info[2].IsNumber() ||
+      !info[3].IsNumber() || !info[4].IsNumber() || !info[5].IsNumber())
+    return throw_type(env, "gridCrossings(xy: Float64Array, x, y, width, height, bandPx)");
+  Napi::Float64Array xy = info[0].As<Napi::Float64Array>();
+  Napi::Uint32Array counts = Napi::Uint32Array::New(env, 6);
+  const int32_t st = hvm_grid_crossings(
+      xy.Data(), len32(xy.ElementLength()), info[1].As<Napi::Number>().DoubleValue(),
+      info[2].As<Napi::Number>().DoubleValue(), info[3].As<Napi::Number>().DoubleValue(),
+      info[4].As<Napi::Number>().DoubleValue(), info[5].As<Napi::Number>().DoubleValue(),
+      counts.Data(), 6);
+  if (st != HVM_OK) return throw_status(env, st);
+  return counts;
+}
+
 Napi::Value StatusMessage(const Napi::CallbackInfo& info) {
   const int32_t s = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 1;
   return Napi::String::New(info.Env(), hvm_status_message(s));
@@ -315,6 +379,8 @@ Napi::Value StatusMessage(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("frameStats", Napi::Function::New(env, FrameStats, "frameStats"));
+  exports.Set("gridCrossings", Napi::Function::New(env, GridCrossings, "gridCrossings"));
+  exports.Set("shiftAccumulateMoments", Napi::Function::New(env, ShiftAccumulateMoments, "shiftAccumulateMoments"));
   exports.Set("gaussianBlur", Napi::Function::New(env, GaussianBlur, "gaussianBlur"));
   exports.Set("accumulateFrame", Napi::Function::New(env, AccumulateFrame, "accumulateFrame"));
   exports.Set("phaseCorrelate", Napi::Function::New(env, PhaseCorrelate, "phaseCorrelate"));
@@ -328,6 +394,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("removeSmallComponents", Napi::Function::New(env, RemoveSmallComponents, "removeSmallComponents"));
   exports.Set("thin", Napi::Function::New(env, Thin, "thin"));
   exports.Set("skeletonGraph", Napi::Function::New(env, SkeletonGraph, "skeletonGraph"));
+  exports.Set("spaceTimeSample", Napi::Function::New(env, SpaceTimeSample, "spaceTimeSample"));
   exports.Set("statusMessage", Napi::Function::New(env, StatusMessage, "statusMessage"));
   exports.Set("coreVersion", Napi::String::New(env, hvm_core_version()));
   exports.Set("simd", Napi::Boolean::New(env, hvm_core_simd() != 0));

@@ -173,6 +173,46 @@ int32_t hvm_skeleton_graph(const uint8_t* skel, uint32_t skel_len, int32_t width
                            uint32_t* offsets, uint32_t offsets_cap, uint8_t* flags,
                            uint32_t flags_cap, uint32_t* counts);
 
+/* ---- Flow: space-time diagrams (space_time.cpp) ---- */
+
+/* Smallest across-vessel sampling step and largest half-width of hvm_space_time_sample, px. */
+#define HVM_MIN_ACROSS_STEP_PX 0.05
+#define HVM_MAX_HALF_WIDTH_PX 1000.0
+
+/* One frame's rows of space-time diagrams (Ellis et al. 1992): for each of the m sample
+ * points P_i (points = x0,y0,x1,y1,... reference px, 2m values), with unit normal n_i
+ * (normals, 2m values, each component in [-1, 1]) and half-width hw_i (half_widths, m values,
+ * 0 <= hw <= HVM_MAX_HALF_WIDTH_PX), out[i] = mean over j = -K..K (K = floor(hw_i / step)) of
+ * bilinear(frame, P_i + (dx, dy) + j*step*n_i), (dx, dy) the frame's content shift as
+ * hvm_phase_correlate reports it (a tissue point P is seen at P + (dx, dy)). valid[i] = 1 when
+ * every tap lies inside the frame, else 0 and out[i] = 0. HVM_MIN_ACROSS_STEP_PX <= step <=
+ * HVM_MAX_HALF_WIDTH_PX; coordinates and shifts finite, |.| <= HVM_MAX_SHIFT_PX. */
+int32_t hvm_space_time_sample(const uint8_t* frame, uint32_t frame_len, int32_t width,
+                              int32_t height, double dx, double dy, const double* points,
+                              uint32_t points_len, const double* normals, uint32_t normals_len,
+                              const double* half_widths, uint32_t half_widths_len,
+                              double across_step_px, float* out, uint32_t out_len,
+                              uint8_t* valid, uint32_t valid_len);
+
+/* ---- Vessel map: De Backer grid crossings (grid_crossings.cpp) ---- */
+
+/* Crossings of one polyline (xy = x0, y0, x1, y1, ..., reference px; xy_len even) with the
+ * six De Backer grid lines of the region (rx, ry, rw, rh): counts[0..2] the horizontal lines
+ * at 1/4, 1/2, 3/4 of the height, counts[3..5] the vertical ones. A side is taken only
+ * beyond band_px of a line (hysteresis, band_px >= 0; 0 = plain side test); a crossing
+ * counts where the polyline last crossed the line exactly, if that lies on the line's
+ * extent. counts_len must be 6. */
+int32_t hvm_grid_crossings(const double* xy, uint32_t xy_len, double rx, double ry, double rw,
+                           double rh, double band_px, uint32_t* counts, uint32_t counts_len);
+
+/* As hvm_shift_accumulate, for the temporal variance: adds g*v into acc and (g*v)^2 into
+ * acc_sq (v the bilinear sample, g = gain, 0 < gain <= 1e6: a per-frame brightness
+ * normalisation so flicker does not read as variance), count += 1 where covered. */
+int32_t hvm_shift_accumulate_moments(double* acc, uint32_t acc_len, double* acc_sq,
+                                     uint32_t acc_sq_len, uint32_t* count, uint32_t count_len,
+                                     const uint8_t* frame, uint32_t frame_len, int32_t width,
+                                     int32_t height, double dx, double dy, double gain);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

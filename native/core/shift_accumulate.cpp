@@ -40,17 +40,25 @@ int64_t floor_i64(double v) {
 
 }  // namespace
 
-extern "C" int32_t hvm_shift_accumulate(double* acc, uint32_t acc_len, uint32_t* count,
-                                        uint32_t count_len, const uint8_t* frame,
-                                        uint32_t frame_len, int32_t width, int32_t height,
-                                        double dx, double dy) {
+// The one loop behind both entry points: with Moments, the gain-scaled value g·v and its
+// square are added (acc += g·v, acc_sq += (g·v)²) for the temporal variance; without, acc += v.
+namespace {
+
+template <bool Moments>
+int32_t shift_accumulate_impl(double* acc, uint32_t acc_len, double* acc_sq, uint32_t acc_sq_len,
+                              uint32_t* count, uint32_t count_len, const uint8_t* frame,
+                              uint32_t frame_len, int32_t width, int32_t height, double dx,
+                              double dy, double gain) {
   uint32_t n = 0;
   int32_t st = hvm::check_dims(width, height, &n);
   if (st != HVM_OK) return st;
   if ((st = hvm::check_len(acc_len, n)) != HVM_OK) return st;  // lengths first: see checks.h
+  if (Moments && (st = hvm::check_len(acc_sq_len, n)) != HVM_OK) return st;
   if ((st = hvm::check_len(count_len, n)) != HVM_OK) return st;
   if ((st = hvm::check_len(frame_len, n)) != HVM_OK) return st;
-  if (acc == nullptr || count == nullptr || frame == nullptr) return HVM_E_NULL_POINTER;
+  if (acc == nullptr || count == nullptr || frame == nullptr || (Moments && acc_sq == nullptr))
+    return HVM_E_NULL_POINTER;
+  if (Moments && !(gain > 0.0 && gain <= 1.0e6)) return HVM_E_BAD_ARGUMENT;
   // NaN fails both comparisons. Any finite shift is meaningful (a shift beyond the frame
   // simply covers nothing); the bound keeps the float→int conversion defined.
   if (!(dx >= -HVM_MAX_SHIFT_PX && dx <= HVM_MAX_SHIFT_PX)) return HVM_E_BAD_ARGUMENT;
@@ -80,15 +88,43 @@ extern "C" int32_t hvm_shift_accumulate(double* acc, uint32_t acc_len, uint32_t*
     const uint8_t* r0 = frame + static_cast<size_t>(b) * w;
     const uint8_t* r1 = frame + static_cast<size_t>(bp) * w;
     double* out = acc + static_cast<size_t>(y) * w;
+    double* sq = Moments ? acc_sq + static_cast<size_t>(y) * w : nullptr;
     uint32_t* cnt = count + static_cast<size_t>(y) * w;
     for (int64_t x = x_lo; x <= x_hi; ++x) {
       const int64_t a = x + ix;                 // in [0, w − 1]
       const int64_t ap = a < W - 1 ? a + 1 : a; // weight 0 when it would leave the frame
       const double v0 = wx0 * static_cast<double>(r0[a]) + wx1 * static_cast<double>(r0[ap]);
       const double v1 = wx0 * static_cast<double>(r1[a]) + wx1 * static_cast<double>(r1[ap]);
-      out[x] += wy0 * v0 + wy1 * v1;
+      const double v = wy0 * v0 + wy1 * v1;
+      if (Moments) {
+        const double g = gain * v;
+        out[x] += g;
+        sq[x] += g * g;
+      } else {
+        out[x] += v;
+      }
       cnt[x] += 1u;  // wraps only after 2^32 frames
     }
   }
   return HVM_OK;
+}
+
+}  // namespace
+
+extern "C" int32_t hvm_shift_accumulate(double* acc, uint32_t acc_len, uint32_t* count,
+                                        uint32_t count_len, const uint8_t* frame,
+                                        uint32_t frame_len, int32_t width, int32_t height,
+                                        double dx, double dy) {
+  return shift_accumulate_impl<false>(acc, acc_len, nullptr, 0, count, count_len, frame,
+                                      frame_len, width, height, dx, dy, 1.0);
+}
+
+extern "C" int32_t hvm_shift_accumulate_moments(double* acc, uint32_t acc_len, double* acc_sq,
+                                                uint32_t acc_sq_len, uint32_t* count,
+                                                uint32_t count_len, const uint8_t* frame,
+                                                uint32_t frame_len, int32_t width,
+                                                int32_t height, double dx, double dy,
+                                                double gain) {
+  return shift_accumulate_impl<true>(acc, acc_len, acc_sq, acc_sq_len, count, count_len, frame,
+                                     frame_len, width, height, dx, dy, gain);
 }

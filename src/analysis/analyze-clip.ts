@@ -19,13 +19,20 @@ import { loadBackend } from '../backend/index.js';
 import type { BackendName } from '../backend/types.js';
 import { resolveCalibration, type Calibration } from '../calibration/index.js';
 import { DEFAULT_MIN_FRAMES, openClip, sha256Input, TooFewFramesError, type ClipReader, type DecodeOptions, type GrayFrame } from '../decode/index.js';
+import { computeClipMetrics } from '../metrics/clip.js';
 import { analysedAreaMm2 } from '../metrics/region.js';
-import { CLIP_RESULT_SCHEMA_ID, unmeasuredMetricSet, type ClipResult, type ResultWarning } from '../report/contract.js';
+import type { MetricSet } from '../metrics/types.js';
+import { CLIP_RESULT_SCHEMA_ID, unmeasuredMetricSet, type ClipResult, type ReportedMetricSet, type ResultWarning, type VesselResult } from '../report/contract.js';
 import { validateClipResult } from '../report/validate.js';
 import { engineVersion } from '../version.js';
 import { MIN_REGION_FRACTION, MIN_WINDOW_S, REGION_SAFETY_MARGIN_PX } from './region.js';
 import { MIN_PEAK_SIGNIFICANCE, REFERENCE_SEARCH_S, stabiliseClip, type FrameSource, type StabiliseResult } from './stabilise.js';
 import type { TemporalSummary } from './temporal-summary.js';
+import { createFlowMeasurer, resolveFlowParams, type FlowParams, type FlowPath, type SpaceTimeDiagram, type VesselFlow } from '../flow/index.js';
+import { createQualityProbe, estimateQuality, type QualityProbe } from '../quality/index.js';
+import { GRID_CROSSING_BAND_PX, TEMPORAL_SD_WEIGHT, mapVessels, metricInputs, type VesselMap } from './vessel-map.js';
+import { JUNCTION_CLUSTER_PX, MAX_CONTINUATION_BEND_DEG, MAX_CONTINUATION_DIAMETER_RATIO } from './vessel-graph.js';
+import type { SegmentParams } from './segment-params.js';
 
 /** Frames an embedder decoded itself (no ffmpeg needed). */
 export interface FrameInput {
@@ -60,6 +67,12 @@ export interface AnalyzeOptions {
   durationS?: number;
   /** Frame rate for numbered-frame folders (they carry none). */
   fps?: number;
+  /** Vessel segmentation parameters (physical units, see segment-params.ts); defaults otherwise. */
+  segmentParams?: Partial<SegmentParams>;
+  /** Flow parameters (src/flow/params.ts); defaults otherwise. */
+  flowParams?: Partial<FlowParams>;
+  /** Weight of the temporal SD in the segmented image (vessel-map.ts TEMPORAL_SD_WEIGHT). */
+  temporalSdWeight?: number;
   /** Called after each frame: frames done and the expected total (null when unknown). */
   onProgress?: (framesDone: number, framesExpected: number | null) => void;
 }
@@ -74,17 +87,32 @@ export interface ClipAnalysis {
   summary: TemporalSummary;
   /** Motion track, window, region, masks, duplicated and dropped frames (stabilise.ts). */
   stabilisation: StabiliseResult;
+  /** Segmentation of the stabilised mean and the vessels built from it (vessel-map.ts). */
+  vesselMap: VesselMap;
+  /** Per-vessel flow (null when it could not be measured) and each vessel's space-time diagram, for pictures. */
+  flow: { vessels: VesselFlow[] | null; spaceTime: (vesselId: string) => SpaceTimeDiagram | null };
+  /** Wall time of each stage, ms (decode and stabilisation run together: frames stream through both). */
+  timingsMs: Record<string, number>;
 }
 
 const WINDOW_FIELDS = ['startS', 'durationS'] as const;
 
 export async function analyzeClip(input: string | FrameInput, options: AnalyzeOptions = {}): Promise<ClipAnalysis> {
+  const timingsMs: Record<string, number> = {};
+  let t0 = performance.now();
   const core = loadBackend(options.backend !== undefined ? { backend: options.backend } : undefined);
   const warnings: ResultWarning[] = [];
 
   let source: ClipResult['source'];
   let calibration: Calibration;
   let stab: StabiliseResult;
+  // Frames again, in order, for the passes after the vessel map (flow, quality); null when
+  // the frames could be read only once.
+  let replay: (() => AsyncIterable<GrayFrame> | Iterable<GrayFrame>) | null = null;
+  // Per-frame image-quality statistics, gathered as the first pass streams (src/quality).
+  let qprobe: QualityProbe | null = null;
+  // Interlaced clips: which field comes first in time (the flow stage splits frames into fields).
+  let fieldOrder: 'bff' | 'tff' | undefined;
   if (typeof input === 'string') {
     const decodeOptions: DecodeOptions = {
       ...(options.ffmpegPath !== undefined ? { ffmpegPath: options.ffmpegPath } : {}),
@@ -98,19 +126,26 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       // First pass: this reader (its summary is the decode's provenance). A second pass, when
       // stabilisation needs one, decodes again with the same options and the probe reused.
       let opened = false;
+      const again = (): AsyncIterable<GrayFrame> =>
+        (async function* () {
+          const r = await openClip(input, { ...decodeOptions, probe: p });
+          try {
+            yield* r.frames();
+          } finally {
+            await r.close();
+          }
+        })();
+      replay = again;
+      // ffmpeg's field_order names the coded then the displayed order; the field shown first is what matters.
+      if (p.fieldOrder === 'bb' || p.fieldOrder === 'tb') fieldOrder = 'bff';
+      else if (p.fieldOrder === 'tt' || p.fieldOrder === 'bt') fieldOrder = 'tff';
+      qprobe = createQualityProbe({ width: p.width, height: p.height, backend: core });
       const frames: FrameSource = () => {
         if (!opened) {
           opened = true;
-          return reader.frames();
+          return probed(reader.frames(), qprobe!);
         }
-        return (async function* () {
-          const again = await openClip(input, { ...decodeOptions, probe: p });
-          try {
-            yield* again.frames();
-          } finally {
-            await again.close();
-          }
-        })();
+        return again();
       };
       stab = await stabiliseClip(frames, core, {
         fps: p.fpsValue,
@@ -136,10 +171,12 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       }
     }
     let opened = false;
+    if (Array.isArray(given)) replay = () => given as GrayFrame[];
+    qprobe = createQualityProbe({ width: input.width, height: input.height, backend: core });
     const frames: FrameSource = () => {
       if (opened) return given as GrayFrame[]; // only asked again when re-readable (singlePass otherwise)
       opened = true;
-      return hashed();
+      return probed(hashed(), qprobe!);
     };
     try {
       stab = await stabiliseClip(frames, core, {
@@ -170,9 +207,81 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
   warnings.unshift(...calibration.warnings);
   warnings.push(...stabilisationWarnings(stab));
 
+  timingsMs.decodeAndStabilise = performance.now() - t0;
+  t0 = performance.now();
+
   const region = stab.region;
   const scale = { umPerPxX: calibration.umPerPxX, umPerPxY: calibration.umPerPxY };
-  warnings.push({ code: 'metrics-not-measured', message: 'Vessel segmentation and flow are not built yet in this engine version: every metric is null.' });
+  const smallVesselMaxUm = calibration.smallVesselMaxUm;
+  const vesselMap = mapVessels(stab.meanImage, stab.width, stab.height, region, scale, { core, smallVesselMaxUm, temporalSd: stab.temporalSd, ...(options.temporalSdWeight !== undefined ? { temporalSdWeight: options.temporalSdWeight } : {}), ...(options.segmentParams !== undefined ? { params: options.segmentParams } : {}) });
+  for (const w of vesselMap.segmentation.warnings) warnings.push(w);
+  timingsMs.vesselMap = performance.now() - t0;
+  t0 = performance.now();
+
+  // Flow: a second pass over the window's frames, sampled along every vessel (src/flow).
+  const umPx = Math.sqrt(scale.umPerPxX * scale.umPerPxY);
+  const flowPaths: FlowPath[] = vesselMap.vessels.map((v) => ({ id: v.id, polylinePx: v.polylinePx, diameterPx: v.diameterUm / umPx }));
+  const fps = source.fps;
+  const measurer = createFlowMeasurer(flowPaths, { width: stab.width, height: stab.height, fps, scale, core, interlaced: source.interlaced, ...(fieldOrder !== undefined ? { fieldOrder } : {}), ...(options.flowParams !== undefined ? { params: options.flowParams } : {}) });
+  let flows: VesselFlow[] | null = null;
+  if (replay !== null && flowPaths.length > 0) {
+    const byIndex = new Map(stab.track.map((t) => [t.index, t]));
+    const { firstFrame, lastFrame } = stab.window;
+    for await (const frame of replay()) {
+      if (frame.index < firstFrame) continue;
+      if (frame.index > lastFrame) break;
+      const t = byIndex.get(frame.index);
+      if (t === undefined) throw new RangeError(`the flow pass met frame ${frame.index}, which the first pass did not`);
+      measurer.addFrame({ index: frame.index, timeS: t.timeS, data: frame.data, dx: t.dx, dy: t.dy, status: t.status });
+    }
+    flows = measurer.finish();
+  } else if (flowPaths.length > 0) {
+    warnings.push({ code: 'flow-not-measured', message: 'The frames could be read only once (a one-shot iterable), so flow could not be measured: pass an array of frames, or a file.' });
+  }
+  timingsMs.flow = performance.now() - t0;
+  const flowById = new Map((flows ?? []).map((f) => [f.id, f]));
+  const inputs = metricInputs(vesselMap.vessels).map((m) => {
+    const f = flowById.get(m.id);
+    return f === undefined ? m : { ...m, flowClass: f.flowClass, velocity: f.velocity };
+  });
+  const cm = computeClipMetrics({ region, scale, segments: inputs, smallVesselMaxUm });
+  t0 = performance.now();
+  const quality = estimateQuality({
+    scale,
+    meanImage: stab.meanImage,
+    width: stab.width,
+    height: stab.height,
+    probe: qprobe !== null ? qprobe.summary() : null,
+    stabilisation: stab,
+    vessels: vesselMap.segmentation,
+    flow: flows !== null ? vesselMap.vessels.map((v) => ({ diameterUm: v.diameterUm, flowClass: flowById.get(v.id)?.flowClass ?? null })) : null,
+    backend: core,
+  });
+  timingsMs.quality = performance.now() - t0;
+  if (!quality.accepted) {
+    const why = Object.entries(quality.categories)
+      .filter(([, c]) => c.score === 10)
+      .map(([name, c]) => `${name}: ${c.reason}`)
+      .join('; ');
+    warnings.push({ code: 'quality-rejected', message: `The automatic MIQS estimate rejects this clip (total ${quality.total} ≥ 10): ${why}. Its metrics are reported but should not enter session means (hvm study excludes rejected clips by default).` });
+  }
+  const vessels: VesselResult[] = vesselMap.vessels.map((v) => {
+    const f = flowById.get(v.id);
+    return {
+      id: v.id,
+      points: v.polylinePx.map((q) => [round3(q[0]), round3(q[1])] as [number, number]),
+      lengthUm: v.lengthUm,
+      diameterUm: v.diameterUm,
+      diameterRangeUm: v.diameterRangeUm,
+      small: v.small,
+      flowClass: f?.flowClass ?? null,
+      classReason: f === undefined ? 'flow not measured' : f.flowClass === null ? (f.reason ?? 'not classified') : 'classified from the space-time diagram',
+      velocity: f?.velocity ?? null,
+      stoppedFraction: f?.stoppedFraction ?? null,
+      gridCrossings: v.gridCrossings,
+    };
+  });
+  const sp = vesselMap.segmentation.params;
 
   const result: ClipResult = {
     schema: CLIP_RESULT_SCHEMA_ID,
@@ -191,8 +300,9 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       // The contract counts every frame of the window left out: unregistrable and duplicated.
       framesDropped: stab.framesDropped + stab.duplicatedInWindow.length,
     },
-    metrics: { small: unmeasuredMetricSet(), all: unmeasuredMetricSet() },
-    vessels: [],
+    metrics: flows !== null ? { small: cm.small, all: cm.all } : { small: geometryMetrics(cm.small), all: geometryMetrics(cm.all) },
+    vessels,
+    quality,
     parameters: {
       smallVesselMaxUm: { value: calibration.smallVesselMaxUm, unit: 'µm' },
       minRegionFraction: { value: MIN_REGION_FRACTION, unit: '' },
@@ -201,10 +311,56 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       referenceSearchS: { value: REFERENCE_SEARCH_S, unit: 's' },
       registrationMinPeakSignificance: { value: MIN_PEAK_SIGNIFICANCE, unit: '' },
       registrationDownsample: { value: stab.registration.downsample, unit: '' },
+      vesselDiameterMinUm: { value: sp.diameterMinUm, unit: 'µm' },
+      vesselDiameterMaxUm: { value: sp.diameterMaxUm, unit: 'µm' },
+      vesselnessThresholdHigh: { value: sp.thresholdHigh, unit: '' },
+      vesselnessThresholdLow: { value: sp.thresholdLow, unit: '' },
+      minComponentAreaUm2: { value: sp.minComponentAreaUm2, unit: 'µm²' },
+      backgroundSigmaUm: { value: sp.backgroundSigmaUm, unit: 'µm' },
+      centerlineSmoothingUm: { value: sp.centerlineSmoothingUm, unit: 'µm' },
+      junctionClusterPx: { value: JUNCTION_CLUSTER_PX, unit: 'px' },
+      maxContinuationBendDeg: { value: MAX_CONTINUATION_BEND_DEG, unit: '°' },
+      maxContinuationDiameterRatio: { value: MAX_CONTINUATION_DIAMETER_RATIO, unit: '' },
+      gridCrossingBandPx: { value: GRID_CROSSING_BAND_PX, unit: 'px' },
+      temporalSdWeight: { value: options.temporalSdWeight ?? TEMPORAL_SD_WEIGHT, unit: '' },
+      ...flowParameterRecord(resolveFlowParams(options.flowParams)),
     },
     warnings,
   };
-  return { result: validateClipResult(result, source.path), summary, stabilisation: stab };
+  return {
+    result: validateClipResult(result, source.path),
+    summary,
+    stabilisation: stab,
+    vesselMap,
+    flow: { vessels: flows, spaceTime: (id: string) => measurer.spaceTime(id) },
+    timingsMs,
+  };
+}
+
+/** The geometric metrics of a set (what the vessel map measures); flow metrics stay null until flow runs. */
+function geometryMetrics(m: MetricSet): ReportedMetricSet {
+  return { ...unmeasuredMetricSet(), TVD: m.TVD, deBackerScore: m.deBackerScore, vesselCount: m.vesselCount, crossingCount: m.crossingCount };
+}
+
+/** Flow parameters for the result, `flow.<name>`, units read from the names' suffixes (params.ts names carry them). */
+function flowParameterRecord(p: FlowParams): ClipResult['parameters'] {
+  const unit = (k: string): string =>
+    k.endsWith('UmPerS') ? 'µm/s' : k.endsWith('Frames') ? 'frames' : k.endsWith('Um') ? 'µm' : k.endsWith('Px') ? 'px' : k.endsWith('S') ? 's' : '';
+  const out: ClipResult['parameters'] = {};
+  for (const [k, v] of Object.entries(p)) if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[`flow.${k}`] = { value: v, unit: unit(k) };
+  return out;
+}
+
+/** Passes each frame to the quality probe as it streams by. */
+async function* probed(frames: AsyncIterable<GrayFrame> | Iterable<GrayFrame>, probe: QualityProbe): AsyncGenerator<GrayFrame> {
+  for await (const f of frames) {
+    probe.addFrame(f.data, { index: f.index, timeS: f.timestampS });
+    yield f;
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 /** What the stabilisation stage found that a reader of the result should know. */

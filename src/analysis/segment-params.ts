@@ -44,6 +44,8 @@ export interface SegmentParams {
   maskHalfDepth: number;
   /** Connected vessel-mask pieces smaller than this are dropped, µm². */
   minComponentAreaUm2: number;
+  /** Holes in the mask smaller than this are filled before thinning, µm² (see MAX_HOLE_AREA_UM2). */
+  maxHoleAreaUm2: number;
   /**
    * Spurs: a centerline branch with a free end, shorter than this many times its vessel's
    * diameter, is a thinning artefact of a bump in the mask and is dropped, dimensionless.
@@ -130,6 +132,16 @@ export const MASK_HALF_DEPTH = 0.35;
 export const MIN_COMPONENT_AREA_UM2 = 400;
 
 /**
+ * 40 µm²: a hole in the vessel mask smaller than this (a disc of ~7 µm) is filled before
+ * thinning. Such holes are the pale central reflex of a venule and the gaps where capillaries
+ * meet at a junction; thinning turns each into a small ring that doubles the length there
+ * and breaks the vessel graph. Measured on the CI phantom set: 150 µm² also filled the narrow
+ * meshes between capillaries running side by side (healthy mesh recall 74 → 63 %); 40 µm²
+ * removes the rings without that loss (recall 73 %, TVD within 1 % of no filling).
+ */
+export const MAX_HOLE_AREA_UM2 = 40;
+
+/**
  * 1 diameter: thinning turns every bump of a vessel's outline into a side branch about half
  * a diameter long (from the centerline to the bump); a real branch leaving a vessel is
  * longer than the vessel is wide.
@@ -157,6 +169,7 @@ export const DEFAULT_SEGMENT_PARAMS: Readonly<SegmentParams> = Object.freeze({
   maskDarknessMin: MASK_DARKNESS_MIN,
   maskHalfDepth: MASK_HALF_DEPTH,
   minComponentAreaUm2: MIN_COMPONENT_AREA_UM2,
+  maxHoleAreaUm2: MAX_HOLE_AREA_UM2,
   spurMaxLengthRel: SPUR_MAX_LENGTH_REL,
   centerlineSmoothingUm: CENTERLINE_SMOOTHING_UM,
 });

@@ -46,6 +46,7 @@ export interface SegmentDerivedPx {
   sigmasPx: number[];
   backgroundSigmaPx: number;
   minComponentAreaPx: number;
+  maxHoleAreaPx: number;
   centerlineSmoothingPx: number;
 }
 
@@ -100,7 +101,7 @@ export function resolveSegmentParams(params?: Partial<SegmentParams>): SegmentPa
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new SegmentInputError(`${k} must be a positive number, got ${String(v)}`);
   };
   for (const k of Object.keys(DEFAULT_SEGMENT_PARAMS) as (keyof SegmentParams)[]) {
-    if (k === 'thresholdLow' || k === 'contrastEpsRel' || k === 'minComponentAreaUm2' || k === 'maskDarknessMin' || k === 'maskHalfDepth') {
+    if (k === 'thresholdLow' || k === 'contrastEpsRel' || k === 'minComponentAreaUm2' || k === 'maxHoleAreaUm2' || k === 'maskDarknessMin' || k === 'maskHalfDepth') {
       const v = p[k];
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new SegmentInputError(`${k} must be a number ≥ 0, got ${String(v)}`);
     } else positive(k);
@@ -195,6 +196,7 @@ export function vesselnessStage(
     sigmasPx: scalesPx(p, umPx),
     backgroundSigmaPx: Math.min(1000, p.backgroundSigmaUm / umPx),
     minComponentAreaPx: Math.ceil(p.minComponentAreaUm2 / (umPerPxX * umPerPxY) - 1e-9),
+    maxHoleAreaPx: Math.floor(p.maxHoleAreaUm2 / (umPerPxX * umPerPxY) + 1e-9),
     centerlineSmoothingPx: Math.max(1, Math.round(p.centerlineSmoothingUm / umPx)),
   };
 
@@ -230,7 +232,21 @@ export function vesselMask(st: VesselnessStage, thresholds?: { high: number; low
     if (zs[i]! > dark || k === 255 || zs[i]! > p.maskHalfDepth * zmin[k]![i]! || (roi !== null && roi[i] === 0)) seeds[i] = 0;
   }
   const { mask, components } = st.backend.removeSmallComponents(seeds, width, height, st.derived.minComponentAreaPx);
+  fillSmallHoles(mask, roi, width, height, st.derived.maxHoleAreaPx, st.backend);
   return { mask, components, params: p };
+}
+
+/**
+ * Fills holes of the mask (background pieces enclosed by vessel) of at most maxAreaPx pixels,
+ * in place: the background, with everything outside the region counted as background, is
+ * split into components by the core; those small enough are vessel.
+ */
+export function fillSmallHoles(mask: Uint8Array, roi: Uint8Array | null, width: number, height: number, maxAreaPx: number, core: CoreBackend): void {
+  if (maxAreaPx < 1) return;
+  const background = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) background[i] = mask[i] === 0 || (roi !== null && roi[i] === 0) ? 1 : 0;
+  const kept = core.removeSmallComponents(background, width, height, maxAreaPx + 1).mask;
+  for (let i = 0; i < mask.length; i++) if (background[i] === 1 && kept[i] === 0 && (roi === null || roi[i] !== 0)) mask[i] = 1;
 }
 
 /** Segments vessels in one grey image (u8 0–255 or float, any range; vessels darker than the background). */

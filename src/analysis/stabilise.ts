@@ -139,6 +139,13 @@ export interface StabiliseResult {
   regionFraction: number;
   /** Stabilised mean (acc / count), grey levels, reference-frame px; 0 where no frame covers. */
   meanImage: Float32Array;
+  /**
+   * Temporal standard deviation over the same frames, each frame's grey levels first scaled
+   * to a mean of TEMPORAL_SD_LEVEL (so flicker does not read as variation), reference-frame
+   * px; 0 where fewer than two frames cover. Moving red cells make flowing vessels stand
+   * out here while the static tissue texture does not.
+   */
+  temporalSd: Float32Array;
   /** Frames covering each reference pixel in the mean. */
   coverage: Uint32Array;
   /** Frames the mean was built from: the window's ('window') or, single-pass with a shortened window, the clip's ('clip'). */
@@ -164,6 +171,9 @@ export interface StabiliseResult {
   };
 }
 
+/** Grey level each frame's mean is scaled to before the temporal SD (any fixed level: only ratios matter). */
+export const TEMPORAL_SD_LEVEL = 128;
+
 interface Pending {
   k: number;
   frame: GrayFrame;
@@ -184,6 +194,10 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
   let width = 0, height = 0;
   let acc: Float64Array | null = null;
   let count: Uint32Array | null = null;
+  // Brightness-normalised first and second moments, for the temporal SD image.
+  let mAcc: Float64Array | null = null;
+  let mSq: Float64Array | null = null;
+  let mCount: Uint32Array | null = null;
   let masks: ScreenMaskTracker | null = null;
   let dups: DuplicateDetector | null = null;
   let factor = 1;
@@ -196,6 +210,13 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
   const track: MotionSample[] = [];
   const brightness: FrameBrightness[] = [];
   const pending: Pending[] = [];
+  /** Adds frame k (content shift dx, dy) to the mean and to the temporal moments. */
+  const addToMean = (k: number, data: Uint8Array, dx: number, dy: number): void => {
+    core.shiftAccumulate(acc!, count!, data, width, height, dx, dy);
+    const gain = TEMPORAL_SD_LEVEL / Math.max(1, brightness[k]!.mean);
+    core.shiftAccumulateMoments(mAcc!, mSq!, mCount!, data, width, height, dx, dy, gain);
+    meanFrameCount++;
+  };
 
   const register = (k: number, frame: GrayFrame, img: Float32Array): void => {
     const g = geom!;
@@ -211,8 +232,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
     sample.dx = fine.dx * g.factor;
     sample.dy = fine.dy * g.factor;
     sample.residual = registrationResidual(refImg!, img, g, fine.dx, fine.dy);
-    core.shiftAccumulate(acc!, count!, frame.data, width, height, sample.dx, sample.dy);
-    meanFrameCount++;
+    addToMean(k, frame.data, sample.dx, sample.dy);
   };
 
   const chooseReference = (): void => {
@@ -236,8 +256,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
     pending.forEach((p, i) => {
       if (i === best) {
         Object.assign(track[p.k]!, { status: 'reference', dx: 0, dy: 0, peak: 1, residual: 0 });
-        core.shiftAccumulate(acc!, count!, p.frame.data, width, height, 0, 0);
-        meanFrameCount++;
+        addToMean(p.k, p.frame.data, 0, 0);
       } else {
         register(p.k, p.frame, imgs[i]!);
       }
@@ -252,6 +271,9 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
       height = frame.height;
       acc = new Float64Array(width * height);
       count = new Uint32Array(width * height);
+      mAcc = new Float64Array(width * height);
+      mSq = new Float64Array(width * height);
+      mCount = new Uint32Array(width * height);
       masks = new ScreenMaskTracker(width, height);
       dups = new DuplicateDetector(width, height);
       factor = options.downsample === undefined || options.downsample === 'auto' ? autoFactor(width) : options.downsample;
@@ -318,8 +340,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
       t.dy -= by;
     }
     passes = 2;
-    acc!.fill(0);
-    count!.fill(0);
+    for (const b of [acc!, count!, mAcc!, mSq!, mCount!]) b.fill(0);
     meanFrameCount = 0;
     let j = 0;
     const lastIndex = track[choice.last]!.index;
@@ -329,8 +350,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
         throw new RangeError(`the second decoding pass differs from the first at frame ${frame.index}`);
       }
       if (j >= choice.first && j <= choice.last && (t.status === 'registered' || t.status === 'reference')) {
-        core.shiftAccumulate(acc!, count!, frame.data, width, height, t.dx!, t.dy!);
-        meanFrameCount++;
+        addToMean(j, frame.data, t.dx!, t.dy!);
       }
       j++;
       if (t.index >= lastIndex) break;
@@ -346,6 +366,13 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
 
   const meanImage = new Float32Array(width * height);
   for (let i = 0; i < meanImage.length; i++) meanImage[i] = count![i]! > 0 ? acc![i]! / count![i]! : 0;
+  const temporalSd = new Float32Array(width * height);
+  for (let i = 0; i < temporalSd.length; i++) {
+    const c = mCount![i]!;
+    if (c < 2) continue;
+    const m = mAcc![i]! / c;
+    temporalSd[i] = Math.sqrt(Math.max(0, mSq![i]! / c - m * m));
+  }
 
   const duplicatedFrames = track.filter((s) => s.status === 'duplicate').map((s) => s.index);
   return {
@@ -368,6 +395,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
     duplicatedInWindow: region.duplicatedFrames,
     regionFraction: region.regionFraction,
     meanImage,
+    temporalSd,
     coverage: count!,
     meanFrames,
     meanFrameCount,

@@ -104,3 +104,33 @@ export function checkSkeletonGraph(backend: BackendName, skeleton: Uint8Array, w
   expectArray(op, 'skeleton', skeleton, Uint8Array);
   expectDims(op, backend, width, height);
 }
+
+export function checkSpaceTimeSample(backend: BackendName, frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number): void {
+  const op = 'spaceTimeSample';
+  expectArray(op, 'frame', frame, Uint8Array);
+  expectDims(op, backend, width, height);
+  expectNumber(op, 'dx', dx);
+  expectNumber(op, 'dy', dy);
+  expectArray(op, 'points', points, Float64Array);
+  expectArray(op, 'normals', normals, Float64Array);
+  expectArray(op, 'halfWidthsPx', halfWidthsPx, Float64Array);
+  expectNumber(op, 'acrossStepPx', acrossStepPx);
+}
+
+export function checkGridCrossings(xy: Float64Array, x: number, y: number, width: number, height: number, bandPx: number): void {
+  const op = 'gridCrossings';
+  expectArray(op, 'xy', xy, Float64Array);
+  if (xy.length % 2 !== 0) throw new CoreArgumentError(op, `xy holds x, y pairs: its length must be even, got ${xy.length}`);
+  for (const [k, v] of [['x', x], ['y', y], ['bandPx', bandPx]] as const) expectNumber(op, k, v);
+  expectNumber(op, 'width', width);
+  expectNumber(op, 'height', height);
+  if (!(width > 0 && height > 0)) throw new CoreArgumentError(op, `the region must have a positive size, got ${width}×${height}`);
+  if (!(bandPx >= 0)) throw new CoreArgumentError(op, `bandPx must be ≥ 0, got ${bandPx}`);
+}
+
+export function checkShiftAccumulateMoments(backend: BackendName, acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void {
+  const op = 'shiftAccumulateMoments';
+  checkShiftAccumulate(backend, acc, count, frame, width, height, dx, dy);
+  expectArray(op, 'accSq', accSq, Float64Array);
+  expectNumber(op, 'gain', gain);
+}

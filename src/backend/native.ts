@@ -7,6 +7,10 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
+import { checkSpaceTimeSample } from './entry-checks.js';
+import { checkGridCrossings } from './entry-checks.js';
+import { checkShiftAccumulateMoments } from './entry-checks.js';
+import type { SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
@@ -29,6 +33,9 @@ interface Addon {
   removeSmallComponents(mask: Uint8Array, w: number, h: number, minArea: number): ComponentsResult;
   thin(mask: Uint8Array, w: number, h: number): Uint8Array;
   skeletonGraph(skel: Uint8Array, w: number, h: number): SkeletonGraph;
+  gridCrossings(xy: Float64Array, x: number, y: number, w: number, h: number, band: number): Uint32Array;
+  shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, w: number, h: number, dx: number, dy: number, gain: number): void;
+  spaceTimeSample(frame: Uint8Array, w: number, h: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidths: Float64Array, step: number): SpaceTimeSamples;
   coreVersion: string;
   simd: boolean;
 }
@@ -133,6 +140,24 @@ export class NativeBackend implements CoreBackend {
     const op = 'skeletonGraph';
     checkSkeletonGraph(this.name, skeleton, width, height);
     return this.call(op, () => this.addon.skeletonGraph(skeleton, width, height));
+  }
+
+  shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void {
+    const op = 'shiftAccumulateMoments';
+    checkShiftAccumulateMoments(this.name, acc, accSq, count, frame, width, height, dx, dy, gain);
+    this.call(op, () => this.addon.shiftAccumulateMoments(acc, accSq, count, frame, width, height, dx, dy, gain));
+  }
+
+  gridCrossings(xy: Float64Array, x: number, y: number, width: number, height: number, bandPx: number): Uint32Array {
+    const op = 'gridCrossings';
+    checkGridCrossings(xy, x, y, width, height, bandPx);
+    return this.call(op, () => this.addon.gridCrossings(xy, x, y, width, height, bandPx));
+  }
+
+  spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number): SpaceTimeSamples {
+    const op = 'spaceTimeSample';
+    checkSpaceTimeSample(this.name, frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx);
+    return this.call(op, () => this.addon.spaceTimeSample(frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx));
   }
 
   /** detmath self-check (hvm_detmath_eval): fn 1 exp, 2 log, 3 sin, 4 cos, 5 atan2(x, y), 6 sqrt. */

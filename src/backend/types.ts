@@ -65,6 +65,14 @@ export interface SkeletonGraph {
   flags: Uint8Array;
 }
 
+/** One frame's samples along space-time diagram paths (spaceTimeSample). */
+export interface SpaceTimeSamples {
+  /** Mean grey level across the vessel at each sample point (0 where not valid). */
+  values: Float32Array;
+  /** 1 where every bilinear tap of the point's across samples lies inside the frame, else 0. */
+  valid: Uint8Array;
+}
+
 export interface CoreBackend {
   readonly name: BackendName;
   /** Version string of the compiled core (same for both backends built from one tree). */
@@ -139,4 +147,31 @@ export interface CoreBackend {
 
   /** Splits a skeleton into pixel chains between end points and junctions, plus closed loops. */
   skeletonGraph(skeleton: Uint8Array, width: number, height: number): SkeletonGraph;
+
+  /**
+   * Crossings of one polyline (xy: x0, y0, x1, y1, … reference px) with the six De Backer
+   * grid lines of the region x, y, width, height (De Backer 2007): [h¼, h½, h¾, v¼, v½, v¾].
+   * A side is taken only beyond bandPx of a line (hysteresis; 0 = plain side test), so a
+   * centerline wiggling along a line counts once (native/core/grid_crossings.cpp).
+   */
+  gridCrossings(xy: Float64Array, x: number, y: number, width: number, height: number, bandPx: number): Uint32Array;
+
+  /**
+   * As shiftAccumulate, for the temporal variance: with v the same bilinear sample, adds
+   * gain·v into acc and (gain·v)² into accSq, count += 1 where covered. gain (0 < gain ≤ 1e6)
+   * normalises the frame's brightness so that flicker does not read as variance.
+   */
+  shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void;
+
+  // ---- Flow (native/core/space_time.cpp) ----
+
+  /**
+   * One frame's rows of space-time diagrams (Ellis et al. 1992): at each sample point P
+   * (points: x0, y0, x1, y1, … reference px) with unit normal n (normals, same layout) and
+   * half-width hw (halfWidthsPx, one per point), the mean over j = −K…K (K = ⌊hw / step⌋) of
+   * the bilinear sample of `frame` at P + (dx, dy) + j·step·n, (dx, dy) the frame's content
+   * shift (a tissue point P of the reference is seen at P + (dx, dy)). valid = 0 (value 0)
+   * where a tap leaves the frame. 0.05 ≤ acrossStepPx ≤ 1000, 0 ≤ hw ≤ 1000.
+   */
+  spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number): SpaceTimeSamples;
 }

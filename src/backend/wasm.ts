@@ -11,6 +11,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
+import { checkSpaceTimeSample } from './entry-checks.js';
+import { checkGridCrossings } from './entry-checks.js';
+import { checkShiftAccumulateMoments } from './entry-checks.js';
+import type { SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
@@ -39,6 +43,9 @@ interface CoreExports {
   hvm_remove_small_components(src: number, srcLen: number, w: number, h: number, minArea: number, dst: number, dstLen: number, kept: number): number;
   hvm_thin(src: number, srcLen: number, w: number, h: number, dst: number, dstLen: number): number;
   hvm_skeleton_graph(skel: number, skelLen: number, w: number, h: number, pixels: number, pixelsCap: number, offsets: number, offsetsCap: number, flags: number, flagsCap: number, counts: number): number;
+  hvm_grid_crossings(xy: number, xyLen: number, x: number, y: number, w: number, h: number, band: number, counts: number, countsLen: number): number;
+  hvm_shift_accumulate_moments(acc: number, accLen: number, sq: number, sqLen: number, count: number, countLen: number, frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, gain: number): number;
+  hvm_space_time_sample(frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, points: number, pointsLen: number, normals: number, normalsLen: number, hw: number, hwLen: number, step: number, out: number, outLen: number, valid: number, validLen: number): number;
   hvm_core_version(): number;
   hvm_core_simd(): number;
   hvm_debug_trap(): number;
@@ -281,6 +288,52 @@ export class WasmBackend implements CoreBackend {
         pixels: new Uint32Array(ex.memory.buffer.slice(p, p + nPix * 4)),
         offsets: new Uint32Array(ex.memory.buffer.slice(o, o + (nSeg + 1) * 4)),
         flags: new Uint8Array(ex.memory.buffer.slice(f, f + nSeg)),
+      };
+    });
+  }
+
+  shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void {
+    const op = 'shiftAccumulateMoments';
+    checkShiftAccumulateMoments(this.name, acc, accSq, count, frame, width, height, dx, dy, gain);
+    this.call(op, (ex, a) => {
+      const p = a.copyIn(acc);
+      const q = a.copyIn(accSq);
+      const c = a.copyIn(count);
+      const f = a.copyIn(frame);
+      this.check(op, ex.hvm_shift_accumulate_moments(p, len32(acc.length), q, len32(accSq.length), c, len32(count.length), f, len32(frame.length), width, height, dx, dy, gain));
+      acc.set(new Float64Array(ex.memory.buffer, p, acc.length));
+      accSq.set(new Float64Array(ex.memory.buffer, q, accSq.length));
+      count.set(new Uint32Array(ex.memory.buffer, c, count.length));
+    });
+  }
+
+  gridCrossings(xy: Float64Array, x: number, y: number, width: number, height: number, bandPx: number): Uint32Array {
+    const op = 'gridCrossings';
+    checkGridCrossings(xy, x, y, width, height, bandPx);
+    return this.call(op, (ex, a) => {
+      const p = a.copyIn(xy);
+      const c = a.alloc(24);
+      this.check(op, ex.hvm_grid_crossings(p, len32(xy.length), x, y, width, height, bandPx, c, 6));
+      return new Uint32Array(ex.memory.buffer.slice(c, c + 24));
+    });
+  }
+
+  spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number): SpaceTimeSamples {
+    const op = 'spaceTimeSample';
+    checkSpaceTimeSample(this.name, frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx);
+    return this.call(op, (ex, a) => {
+      const f = a.copyIn(frame);
+      const p = a.copyIn(points);
+      const n = a.copyIn(normals);
+      const hw = a.copyIn(halfWidthsPx);
+      const m = halfWidthsPx.length;
+      const o = a.alloc(m * 4);
+      const v = a.alloc(m);
+      this.check(op, ex.hvm_space_time_sample(f, len32(frame.length), width, height, dx, dy, p, len32(points.length), n, len32(normals.length),
+        hw, len32(m), acrossStepPx, o, len32(m), v, len32(m)));
+      return {
+        values: new Float32Array(ex.memory.buffer.slice(o, o + m * 4)),
+        valid: new Uint8Array(ex.memory.buffer.slice(v, v + m)),
       };
     });
   }

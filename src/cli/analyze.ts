@@ -3,10 +3,9 @@
  * `--json FILE` writes the contract (hvm-engine/clip-result@1); `--out DIR` also writes the
  * pictures (for now the temporal mean image) and result.json.
  */
-import { join } from 'node:path';
 import { analyzeClip, type AnalyzeOptions } from '../analysis/analyze-clip.js';
+import { clipResultJson, writeClipFiles } from '../report/clip-files.js';
 import type { ClipResult } from '../report/contract.js';
-import { writeGrayPng } from '../report/pictures.js';
 import { backendOption, parseCommandArgs, positiveNumber } from './args.js';
 import { UsageError } from './usage.js';
 import { writeFileAtomic } from './write-file.js';
@@ -21,6 +20,7 @@ const OPTIONS = {
   duration: { type: 'string' },
   fps: { type: 'string' },
   quiet: { type: 'boolean' },
+  'space-time': { type: 'boolean' },
 } as const;
 
 export async function runAnalyze(argv: string[]): Promise<number> {
@@ -52,15 +52,12 @@ export async function runAnalyze(argv: string[]): Promise<number> {
         }
       : {}),
   };
-  const { result, summary } = await analyzeClip(clip, options);
+  const analysis = await analyzeClip(clip, options);
+  const { result } = analysis;
   if (showProgress) process.stderr.write('\n');
 
-  const json = `${JSON.stringify(result, null, 2)}\n`;
-  if (values.json !== undefined) await writeFileAtomic(values.json, json);
-  if (values.out !== undefined) {
-    await writeFileAtomic(join(values.out, 'result.json'), json);
-    await writeGrayPng(join(values.out, 'mean-image.png'), summary.meanImage, summary.width, summary.height);
-  }
+  if (values.json !== undefined) await writeFileAtomic(values.json, clipResultJson(analysis));
+  if (values.out !== undefined) await writeClipFiles(analysis, values.out, { spaceTime: values['space-time'] === true });
   if (values.quiet !== true) process.stdout.write(formatTable(result));
   return 0;
 }
@@ -80,6 +77,7 @@ export function formatTable(r: ClipResult): string {
     ['MFI (quadrants)', '0–3', fmt(r.metrics.small.MFI, 2), fmt(r.metrics.all.MFI, 2)],
     ['MFI (vessel-by-vessel)', '0–3', fmt(r.metrics.small.MFIVessel, 2), fmt(r.metrics.all.MFIVessel, 2)],
     ['De Backer score', '1/mm', fmt(r.metrics.small.deBackerScore, 2), fmt(r.metrics.all.deBackerScore, 2)],
+    ['mean RBC velocity', 'µm/s', fmt(r.metrics.small.meanVelocityUmPerS, 0), fmt(r.metrics.all.meanVelocityUmPerS, 0)],
   ];
   const lines = [
     `${s.path}: ${s.width}×${s.height} (SAR ${s.sampleAspectRatio}), ${s.fps.toFixed(3)} fps, ${s.frameCount} frames (${s.durationS.toFixed(2)} s), ${s.codec ?? 'frames'} in ${s.container}${s.truncated ? ', TRUNCATED' : ''}`,
@@ -88,6 +86,13 @@ export function formatTable(r: ClipResult): string {
     `${'metric'.padEnd(24)}${'unit'.padEnd(8)}${'small'.padStart(8)}${'all'.padStart(8)}`,
     ...rows.map(([m, u, a, b]) => `${m.padEnd(24)}${u.padEnd(8)}${a.padStart(8)}${b.padStart(8)}`),
   ];
+  const q = r.quality;
+  if (q !== undefined) {
+    const cats = Object.entries(q.categories).map(([name, cat]) => `${name} ${cat.score === null ? '—' : cat.score}`);
+    lines.push('', `image quality (${q.label}): total ${q.total}, ${q.accepted ? 'accepted' : 'REJECTED'} — ${cats.join(', ')}`);
+  }
+  const flowing = r.vessels.filter((v) => v.flowClass !== null).length;
+  lines.push(`vessels: ${r.vessels.length} (${r.vessels.filter((v) => v.small).length} small), ${flowing} with a flow class`);
   if (r.warnings.length > 0) {
     lines.push('', 'warnings:', ...r.warnings.map((w) => `  [${w.code}] ${w.message}`));
   }

@@ -10,18 +10,19 @@ import { UsageError } from './usage.js';
 
 export const compareUsage = `Usage:
   hvm compare --manual SCORES.(csv|xlsx) [--manual OTHER_OBSERVER.csv ...]
-              --engine (STUDY_DIR | clips.csv | RESULTS_DIR) --out DIR
+              --engine (STUDY_DIR | clips.csv | sessions.csv | RESULTS_DIR) --out DIR
               [--map ENGINE_NAME=COLUMN ...] [--ppv-fraction] [--timepoints T1,T2,...]
               [--level 0.95] [--no-plots] [--no-png] [--quiet]
 
   --manual      manual scores, keyed by patient, timepoint, site (or clip file name); one
                 file per observer, or an observer column, or observer-suffixed columns
-  --engine      the engine table clips.csv, a study folder holding it, or a folder of
-                clip-result JSON files (keyed by clip file name)
+  --engine      the engine table clips.csv, a study folder holding it, a sessions table
+                (sessions.csv: per-visit values), or a folder of clip-result JSON files
+                (keyed by clip file name)
   --map         name a manual column: --map TVD_small="Total density" --map patient=Subject
   --ppv-fraction  manual PPV is a fraction (0–1): multiply by 100
   --timepoints  order of time points for the change analysis (default natural order)
-Writes DIR/agreement.csv, agreement.json, change.csv and plots/*.svg|png.
+Writes DIR/agreement.csv, agreement.json, agreement.html, change.csv and plots/*.svg|png.
 `;
 
 const OPTIONS = {

@@ -10,6 +10,7 @@ import { compareUsage, runCompare } from './compare.js';
 import { runDoctor } from './doctor.js';
 import { phantomUsage, runPhantom } from './phantom.js';
 import { runSegment, segmentUsage } from './segment.js';
+import { runStudy, studyUsage } from './study.js';
 import { mainUsage, UsageError } from './usage.js';
 
 interface Command {
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   compare: { run: runCompare, usage: compareUsage },
   phantom: { run: runPhantom, usage: phantomUsage },
   segment: { run: runSegment, usage: segmentUsage },
+  study: { run: runStudy, usage: studyUsage },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -62,6 +62,7 @@ const AGREEMENT_COLUMNS: Col<Row>[] = [
 /** Every reason a statistic of the comparison is null, once each. */
 export function notesOf(c: Comparison): string[] {
   const all = [
+    ...(c.notes ?? []),
     ...c.blandAltman.notes.map((n) => `Bland–Altman: ${n}`),
     ...(c.proportionalBias?.notes ?? []).map((n) => `proportional bias: ${n}`),
     ...(c.icc?.notes ?? []).map((n) => `ICC: ${n}`),

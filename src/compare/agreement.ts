@@ -9,9 +9,16 @@
  * Continuous metrics get Bland–Altman, proportional bias, ICC(A,1)/ICC(C,1), Lin's CCC,
  * Pearson and Spearman; ordinal scores (quadrant MFI, flow classes) get linear-weighted
  * kappa, exact agreement and the mean difference.
+ *
+ * The heterogeneity index (HI_small, HI_all) is derived per session (patient × time point):
+ * for each pair of raters, HI = heterogeneityIndex(site MFIs) (src/metrics/session.ts,
+ * Trzeciak 2007) on the sites BOTH raters scored, so that a site one rater skipped does not
+ * change the other's range; it then gets the continuous statistics.
  */
 import { ENGINE, type Ratings } from './match.js';
-import { parseMetricId, POOLED_QUADRANTS_BASE, type MetricKind } from './metrics.js';
+import { heterogeneityIndex } from '../metrics/session.js';
+import { sessionKey } from './keys.js';
+import { HI_BASE, isHiMetric, parseMetricId, POOLED_QUADRANTS_BASE, type MetricKind } from './metrics.js';
 import { blandAltman, type BlandAltmanResult } from './stats/bland-altman.js';
 import { lin, type CccResult } from './stats/ccc.js';
 import { icc, type IccResult } from './stats/icc.js';
@@ -49,6 +56,8 @@ export interface Comparison {
   spearman: CorrelationResult | null;
   kappa: WeightedKappaResult | null;
   pairs: Pair[];
+  /** Notes on how the pairs were formed (derived metrics such as HI); statistics carry their own. */
+  notes?: string[];
 }
 
 export interface ObserverSpread {
@@ -104,7 +113,7 @@ function unitsFor(ratings: Ratings, metric: string): string[] {
 }
 
 export function compareRaters(ratings: Ratings, metric: string, a: string, b: string, type: ComparisonType, observers: readonly string[], opts: AgreementOptions = {}): Comparison {
-  const level = opts.level ?? 0.95;
+  if (isHiMetric(metric)) return compareHi(ratings, metric, a, b, type, observers, opts);
   const get = lookupFor(ratings, metric, observers);
   const pairs: Pair[] = [];
   let missingA = 0;
@@ -118,6 +127,12 @@ export function compareRaters(ratings: Ratings, metric: string, a: string, b: st
     } else if (va !== undefined) missingB++;
     else if (vb !== undefined) missingA++;
   }
+  return comparisonOf(metric, type, a, b, pairs, missingA, missingB, opts, []);
+}
+
+/** Every statistic of a comparison from its pairs. */
+function comparisonOf(metric: string, type: ComparisonType, a: string, b: string, pairs: Pair[], missingA: number, missingB: number, opts: AgreementOptions, notes: string[]): Comparison {
+  const level = opts.level ?? 0.95;
   const xa = pairs.map((p) => p.a);
   const xb = pairs.map((p) => p.b);
   const kind = parseMetricId(metric)?.def.kind ?? 'continuous';
@@ -132,7 +147,91 @@ export function compareRaters(ratings: Ratings, metric: string, a: string, b: st
     spearman: ordinal ? null : spearman(xa, xb, level),
     kappa: ordinal ? weightedKappa(xa, xb, { categories: [0, 1, 2, 3], weights: 'linear', level }) : null,
     pairs,
+    ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+/** The visits (patient × time point) and their site- or clip-level units, for HI. */
+export function hiSessions(ratings: Ratings): { key: string; label: string; units: string[] }[] {
+  const byKey = new Map<string, { key: string; label: string; units: string[] }>();
+  for (const u of ratings.units.values()) {
+    if ((u.level !== 'site' && u.level !== 'clip') || u.patient === null || u.timepoint === null) continue;
+    const key = sessionKey(u.patient, u.timepoint);
+    let s = byKey.get(key);
+    if (!s) byKey.set(key, (s = { key, label: `${u.patient} / ${u.timepoint}`, units: [] }));
+    s.units.push(u.id);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * HI of rater a against rater b, one pair per visit: heterogeneityIndex of the site MFIs
+ * (population of the HI metric) on the sites both scored. A visit enters when both raters
+ * share at least 2 sites and the mean site MFI is not 0 (otherwise HI is undefined: null
+ * from heterogeneityIndex), and the notes count the visits left out and why.
+ * Sites the engine's study left out of its session means (clips.csv inSessionMeans = no,
+ * e.g. rejected for quality) are left out for every rater. When the engine has no site MFIs
+ * for a visit but its sessions table gives HI (sessions.csv), that HI is paired with the
+ * other rater's HI over all the sites that rater scored, and the notes say so.
+ */
+function compareHi(ratings: Ratings, metric: string, a: string, b: string, type: ComparisonType, observers: readonly string[], opts: AgreementOptions): Comparison {
+  const population = parseMetricId(metric)?.population ?? 'small';
+  const get = lookupFor(ratings, `MFI_${population}`, observers);
+  const pairs: Pair[] = [];
+  let missingA = 0;
+  let missingB = 0;
+  let fewCommon = 0;
+  let undefinedHi = 0;
+  let narrowed = 0;
+  let excludedSites = 0;
+  let fromSessions = 0;
+  const engineHi = (key: string) => ratings.engineSessions?.get(key)?.[metric];
+  for (const s of hiSessions(ratings)) {
+    const kept = s.units.filter((u) => !ratings.units.get(u)?.engineExcluded);
+    excludedSites += s.units.length - kept.length;
+    const va = kept.map((u) => get(a, u));
+    const vb = kept.map((u) => get(b, u));
+    const ownA = va.filter((v) => v !== undefined).length;
+    const ownB = vb.filter((v) => v !== undefined).length;
+    const common = kept.map((_, i) => i).filter((i) => va[i] !== undefined && vb[i] !== undefined);
+    // The engine without site MFIs for this visit, but with the visit's HI in its sessions table.
+    const engineSide = a === ENGINE && ownA === 0 ? 'a' : b === ENGINE && ownB === 0 ? 'b' : null;
+    const given = engineSide !== null ? engineHi(s.key) : undefined;
+    if (given !== undefined) {
+      const other = (engineSide === 'a' ? vb : va).filter((v): v is number => v !== undefined);
+      const h = other.length >= 2 ? heterogeneityIndex(other) : null;
+      if (h === null) {
+        if (other.length >= 2) undefinedHi++;
+        else if (engineSide === 'a') missingB++;
+        else missingA++;
+        continue;
+      }
+      fromSessions++;
+      pairs.push({ unit: `hi:${s.key}`, label: s.label, a: engineSide === 'a' ? given : h, b: engineSide === 'a' ? h : given });
+      continue;
+    }
+    if (common.length < 2) {
+      if (ownA >= 2 && ownB < 2) missingB++;
+      else if (ownB >= 2 && ownA < 2) missingA++;
+      else fewCommon++;
+      continue;
+    }
+    if (common.length < ownA || common.length < ownB) narrowed++;
+    const ha = heterogeneityIndex(common.map((i) => va[i]!));
+    const hb = heterogeneityIndex(common.map((i) => vb[i]!));
+    if (ha === null || hb === null) {
+      undefinedHi++;
+      continue;
+    }
+    pairs.push({ unit: `hi:${s.key}`, label: s.label, a: ha, b: hb });
+  }
+  const notes: string[] = [];
+  if (fewCommon > 0) notes.push(`${fewCommon} visit(s) left out: fewer than 2 sites scored by both raters`);
+  if (undefinedHi > 0) notes.push(`${undefinedHi} visit(s) left out: mean site MFI 0, HI undefined`);
+  if (narrowed > 0) notes.push(`${narrowed} visit(s): HI on the sites both raters scored only`);
+  if (excludedSites > 0) notes.push(`${excludedSites} site(s) the engine left out of its session means not used`);
+  if (fromSessions > 0) notes.push(`${fromSessions} visit(s): engine HI from its sessions table (its analysed sites), the other rater's HI from all the sites it scored`);
+  return comparisonOf(metric, type, a, b, pairs, missingA, missingB, opts, notes);
 }
 
 function meanOf(xs: (number | null)[]): number | null {
@@ -162,9 +261,16 @@ export function comparedMetrics(ratings: Ratings): string[] {
     const q = /^MFI_Q[1-4]_(small|all)$/.exec(m);
     if (q) ms.add(`${POOLED_QUADRANTS_BASE}_${q[1]}`);
   }
+  // HI when some observer scored the MFI of at least 2 sites of one visit.
+  const sessions = hiSessions(ratings);
+  for (const p of ['small', 'all'] as const) {
+    if (!ratings.metrics.includes(`MFI_${p}`)) continue;
+    const scored = (o: string, u: string) => ratings.values.get(o)?.get(u)?.[`MFI_${p}`] !== undefined;
+    if (sessions.some((s) => ratings.observers.some((o) => s.units.filter((u) => scored(o, u)).length >= 2))) ms.add(`${HI_BASE}_${p}`);
+  }
   const order = (m: string) => {
     const p = parseMetricId(m);
-    return `${p?.population === 'all' ? 1 : 0}-${String(['TVD', 'PVD', 'PPV', 'PPVCount', 'deBackerScore', 'perfusedDeBackerScore', 'MFI', 'MFIVessel', 'MFI_Q1', 'MFI_Q2', 'MFI_Q3', 'MFI_Q4', POOLED_QUADRANTS_BASE, 'flowClass'].indexOf(p?.def.base ?? '')).padStart(2, '0')}`;
+    return `${p?.population === 'all' ? 1 : 0}-${String(['TVD', 'PVD', 'PPV', 'PPVCount', 'deBackerScore', 'perfusedDeBackerScore', 'MFI', 'MFIVessel', HI_BASE, 'MFI_Q1', 'MFI_Q2', 'MFI_Q3', 'MFI_Q4', POOLED_QUADRANTS_BASE, 'flowClass'].indexOf(p?.def.base ?? '')).padStart(2, '0')}`;
   };
   return [...ms].sort((x, y) => order(x).localeCompare(order(y)));
 }
@@ -175,9 +281,10 @@ export function computeAgreement(ratings: Ratings, opts: AgreementOptions = {}):
   for (const metric of comparedMetrics(ratings)) {
     const parsed = parseMetricId(metric);
     if (!parsed) continue;
-    const get = lookupFor(ratings, metric, []);
-    const units = unitsFor(ratings, metric);
-    // Observers who scored this metric at all.
+    // Observers who scored this metric at all (for HI: the MFI of its population).
+    const scoredMetric = isHiMetric(metric) ? `MFI_${parsed.population ?? 'small'}` : metric;
+    const get = lookupFor(ratings, scoredMetric, []);
+    const units = unitsFor(ratings, scoredMetric);
     const observers = ratings.observers.filter((o) => units.some((u) => get(o, u) !== undefined));
     const comps: Comparison[] = [];
     for (const o of observers) comps.push(compareRaters(ratings, metric, ENGINE, o, 'engine-observer', observers, opts));

@@ -11,6 +11,7 @@
 import type { Comparison, MetricAgreement } from './agreement.js';
 import { normKey } from './keys.js';
 import type { Ratings } from './match.js';
+import { isHiMetric } from './metrics.js';
 import { pairedChange, type PairedChangeOptions, type PairedChangeResult } from './stats/paired-change.js';
 
 export interface ChangeComparison {
@@ -85,7 +86,8 @@ function changeFor(ratings: Ratings, c: Comparison, opts: ChangeOptions): Change
 export function computeChange(ratings: Ratings, agreement: readonly MetricAgreement[], opts: ChangeOptions = {}): ChangeComparison[] {
   const out: ChangeComparison[] = [];
   for (const m of agreement) {
-    if (m.kind !== 'continuous') continue;
+    // HI is a per-visit spread, not a per-site value: its change is not analysed.
+    if (m.kind !== 'continuous' || isHiMetric(m.metric)) continue;
     for (const c of m.comparisons) if (c.type !== 'observer-observer') out.push(...changeFor(ratings, c, opts));
   }
   return out;

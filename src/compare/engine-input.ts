@@ -1,7 +1,9 @@
 /**
  * Where the engine's numbers come from, `--engine`:
  * - a clips.csv file (the engine table layout, engine-table.ts);
- * - a study folder that holds clips.csv;
+ * - a study folder that holds clips.csv (and, when present, sessions.csv: the engine's
+ *   per-visit values, used for HI where the clips give no site MFIs);
+ * - a sessions table (sessions.csv: one row per visit, no path column): per-visit values only;
  * - a folder of clip-result JSON files (hvm analyze --json), searched recursively; each is
  *   keyed by the file name of its `source.path`. JSON files that are not clip results are
  *   skipped and counted.
@@ -9,14 +11,18 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLIP_RESULT_SCHEMA_ID, type ClipResult } from '../report/contract.js';
-import { engineClipFromResult, ENGINE_TABLE_FILE, parseEngineTable, type EngineClip } from './engine-table.js';
+import {
+  engineClipFromResult, ENGINE_SESSIONS_FILE, ENGINE_TABLE_FILE, isSessionsTable, parseEngineTable, parseSessionsTable, type EngineClip, type EngineSession,
+} from './engine-table.js';
 import { EngineInputError } from './errors.js';
 import { readTable } from './table.js';
 
 export interface EngineInput {
   source: string;
-  kind: 'clips-csv' | 'result-json';
+  kind: 'clips-csv' | 'result-json' | 'sessions-csv';
   clips: EngineClip[];
+  /** Per-visit values (a sessions table, or a study folder's sessions.csv); [] when none. */
+  sessions: EngineSession[];
   /** JSON files skipped because they are not clip results. */
   skippedFiles: string[];
 }
@@ -41,15 +47,26 @@ export async function readEngineInput(path: string): Promise<EngineInput> {
   }
   if (st.isFile()) {
     if (path.toLowerCase().endsWith('.json')) return readJsonFiles(path, [path]);
-    return { source: path, kind: 'clips-csv', clips: parseEngineTable(await readTable(path)), skippedFiles: [] };
+    const t = await readTable(path);
+    if (isSessionsTable(t)) return { source: path, kind: 'sessions-csv', clips: [], sessions: parseSessionsTable(t), skippedFiles: [] };
+    return { source: path, kind: 'clips-csv', clips: parseEngineTable(t), sessions: [], skippedFiles: [] };
   }
   const table = join(path, ENGINE_TABLE_FILE);
-  try {
-    if ((await stat(table)).isFile()) return { source: table, kind: 'clips-csv', clips: parseEngineTable(await readTable(table)), skippedFiles: [] };
-  } catch {
-    // no clips.csv: look for clip-result JSON files
+  if (await isFile(table)) {
+    const sessionsFile = join(path, ENGINE_SESSIONS_FILE);
+    const sessions = (await isFile(sessionsFile)) ? parseSessionsTable(await readTable(sessionsFile)) : [];
+    return { source: table, kind: 'clips-csv', clips: parseEngineTable(await readTable(table)), sessions, skippedFiles: [] };
   }
+  // no clips.csv: look for clip-result JSON files
   return readJsonFiles(path, await listJson(path));
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function readJsonFiles(source: string, files: string[]): Promise<EngineInput> {
@@ -78,5 +95,5 @@ async function readJsonFiles(source: string, files: string[]): Promise<EngineInp
     if (seen.has(c.id)) c.id = `${c.id}@${c.file}`;
     seen.add(c.id);
   }
-  return { source, kind: 'result-json', clips, skippedFiles: skipped };
+  return { source, kind: 'result-json', clips, sessions: [], skippedFiles: skipped };
 }

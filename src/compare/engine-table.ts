@@ -90,6 +90,12 @@ export interface EngineClip {
   values: Record<string, number>;
   /** Per-vessel flow classes (vessel id → class) from clip-result JSON; null from clips.csv. */
   vessels: Record<string, number> | null;
+  /**
+   * Why the study left this clip out of its session means (clips.csv `inSessionMeans` = no,
+   * reason from `excludedReason`); null when it is in them or the table does not say. Such a
+   * clip is still compared clip by clip, but not used for the per-visit HI.
+   */
+  excludedFromSession?: string | null;
 }
 
 /** Parses a clips.csv table. Missing key columns or non-numbers are errors naming row and column. */
@@ -111,6 +117,8 @@ export function parseEngineTable(table: Table): EngineClip[] {
     throw new EngineInputError({ file, row: table.headerRow }, 'no metric columns (TVD_small, PPV_small, MFI_small, …).', 'See the engine table layout in docs/compare.md.');
   }
   const keyCols = { patient: col('patient'), timepoint: col('timepoint'), site: col('site') };
+  const inMeansCol = col('inSessionMeans');
+  const reasonCol = col('excludedReason');
   const clips: EngineClip[] = [];
   const ids = new Set<string>();
   for (const r of table.rows) {
@@ -128,9 +136,70 @@ export function parseEngineTable(table: Table): EngineClip[] {
     const text = (j: number) => (j < 0 ? null : cellText(r.cells[j] ?? null) || null);
     const id = ids.has(path) ? `${path}@${file}:${r.row}` : path;
     ids.add(id);
-    clips.push({ id, file, row: r.row, patient: text(keyCols.patient), timepoint: text(keyCols.timepoint), site: text(keyCols.site), path, values, vessels: null });
+    const excluded = inMeansCol >= 0 && /^(no|false|0)$/i.test(cellText(r.cells[inMeansCol] ?? null).trim())
+      ? text(reasonCol) ?? 'excluded from the session means'
+      : null;
+    clips.push({ id, file, row: r.row, patient: text(keyCols.patient), timepoint: text(keyCols.timepoint), site: text(keyCols.site), path, values, vessels: null, excludedFromSession: excluded });
   }
   return clips;
+}
+
+/** The file a study writes next to clips.csv: one row per visit (patient × time point). */
+export const ENGINE_SESSIONS_FILE = 'sessions.csv';
+
+/** Per-visit metrics of the sessions table read by compare: the session means and HI. */
+export const ENGINE_SESSION_METRICS = ['TVD', 'PVD', 'PPV', 'PPVCount', 'deBackerScore', 'perfusedDeBackerScore', 'MFI', 'MFIVessel', 'HI'] as const;
+
+/** One visit of a sessions table (sessions.csv of a study). */
+export interface EngineSession {
+  patient: string;
+  timepoint: string;
+  file: string;
+  row: number;
+  /** Metric id (MFI_small, HI_all, …) → value; empty cells absent. */
+  values: Record<string, number>;
+}
+
+/** Whether a table looks like a sessions table: patient and timepoint, no path, an HI or session-mean column. */
+export function isSessionsTable(table: Table): boolean {
+  const h = table.header.map((x) => x.toLowerCase());
+  return !h.includes('path') && h.includes('patient') && h.includes('timepoint')
+    && POPULATIONS.some((p) => ENGINE_SESSION_METRICS.some((m) => h.includes(`${m}_${p}`.toLowerCase())));
+}
+
+/**
+ * Parses a sessions table (the study's sessions.csv: `patient, timepoint, …, <metric>_<population>`
+ * with `_sd` / `_n` companions that are ignored, `HI_small`, `HI_all`). Text in a metric
+ * column is an error naming row and column; an empty cell is "not computed".
+ */
+export function parseSessionsTable(table: Table): EngineSession[] {
+  const file = table.file;
+  const col = (name: string) => table.header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
+  const pc = col('patient');
+  const tc = col('timepoint');
+  if (pc < 0 || tc < 0) {
+    throw new EngineInputError({ file, row: table.headerRow }, 'a sessions table needs "patient" and "timepoint" columns.', 'Give the study\'s sessions.csv, or clips.csv for per-clip values.');
+  }
+  const metricCols: { j: number; metric: string }[] = [];
+  table.header.forEach((h, j) => {
+    for (const p of POPULATIONS) for (const m of ENGINE_SESSION_METRICS) if (h.toLowerCase() === `${m}_${p}`.toLowerCase()) metricCols.push({ j, metric: `${m}_${p}` });
+  });
+  const out: EngineSession[] = [];
+  for (const r of table.rows) {
+    const patient = cellText(r.cells[pc] ?? null);
+    const timepoint = cellText(r.cells[tc] ?? null);
+    if (patient === '' || timepoint === '') continue;
+    const values: Record<string, number> = {};
+    for (const { j, metric } of metricCols) {
+      const v = readNumberCell(r.cells[j] ?? null, table.decimalComma);
+      if (v.kind === 'text') {
+        throw new EngineInputError({ file, row: r.row, column: table.header[j]!, columnIndex: j }, `"${v.text}" is not a number.`, 'A sessions table holds numbers or empty cells (not computed).');
+      }
+      if (v.kind === 'number') values[metric] = v.value;
+    }
+    out.push({ patient, timepoint, file, row: r.row, values });
+  }
+  return out;
 }
 
 /** A clip from one clip-result JSON (no study key: clip-level manual sheets match it by file name). */

@@ -8,6 +8,8 @@
  */
 export { runComparison, type CompareOptions, type CompareOutcome } from './run.js';
 export { AGREEMENT_SCHEMA_ID, buildReport, type AgreementReport } from './report.js';
+export { agreementSectionHtml, agreementPageHtml, escapeHtml, AGREEMENT_SECTION_CSS, type AgreementJson } from './report-section.js';
+export { plotFiles, slug, type PlotFiles } from './plot-paths.js';
 
 // Reading inputs.
 export { readManualScores, readManualSheet, defaultObserverName, mapNameToMetric } from './manual.js';
@@ -24,14 +26,14 @@ export { parseCsv, detectDelimiter, decodeText, type ParsedCsv, type CsvRecord, 
 export { readNumberCell, type NumberCell } from './numbers.js';
 export { parseMetricHeader, keyOfHeader, normalizeHeader, splitUnit, KEY_ALIASES, type KeyName, type MetricHeader } from './columns.js';
 // Renamed on export so the package's top level keeps unambiguous names.
-export { METRICS as COMPARED_METRICS, POPULATIONS as VESSEL_POPULATIONS, POOLED_QUADRANTS_BASE, metricId, parseMetricId } from './metrics.js';
+export { METRICS as COMPARED_METRICS, POPULATIONS as VESSEL_POPULATIONS, POOLED_QUADRANTS_BASE, HI_BASE, isHiMetric, metricId, parseMetricId } from './metrics.js';
 export type { MetricDef, MetricKind, Population, UnitFamily } from './metrics.js';
 export { classifyUnit, checkUnit, type UnitClass, type UnitVerdict } from './units.js';
 export { checkPpvFractions } from './ppv-fraction.js';
 
 // Matching and analysis.
 export { matchRatings, ENGINE as ENGINE_RATER, type Ratings, type RatedUnit } from './match.js';
-export { computeAgreement, compareRaters, comparedMetrics, OBSERVERS_MEAN } from './agreement.js';
+export { computeAgreement, compareRaters, comparedMetrics, hiSessions, OBSERVERS_MEAN } from './agreement.js';
 export type { Comparison, ComparisonType, MetricAgreement, ObserverSpread, Pair, AgreementOptions } from './agreement.js';
 export { computeChange, orderTimepoints, type ChangeComparison, type ChangeOptions } from './change.js';
 

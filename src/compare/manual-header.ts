@@ -7,7 +7,7 @@
  */
 import { KEY_ALIASES, keyOfHeader, normalizeHeader, parseMetricHeader, splitUnit, type KeyName } from './columns.js';
 import { MapColumnNotFoundError, MissingKeyColumnError, NoMetricColumnsError, UnitAmbiguousError, UnitMismatchError } from './errors.js';
-import { metricId, parseMetricId, type MetricDef } from './metrics.js';
+import { HI_BASE, metricId, parseMetricId, type MetricDef } from './metrics.js';
 import { readNumberCell } from './numbers.js';
 import type { Table } from './table.js';
 import { checkUnit, classifyUnit } from './units.js';
@@ -66,7 +66,8 @@ export function isKeyName(name: string): name is KeyName {
 /** Resolves a --map name to a metric id (TVD → TVD_small) or null when it is not a metric. */
 export function mapNameToMetric(name: string): string | null {
   const parsed = parseMetricId(name);
-  return parsed === null ? null : metricId(parsed.def, parsed.population);
+  // HI is derived from the site MFIs (agreement.ts), never read from a column.
+  return parsed === null || parsed.def.base === HI_BASE ? null : metricId(parsed.def, parsed.population);
 }
 
 /**

@@ -6,7 +6,7 @@
  * engine's clips of that visit (the consensus patient value is the mean over sites).
  * Manual rows that match no engine clip still count between observers, and are listed.
  */
-import { engineClipName, type EngineClip } from './engine-table.js';
+import { engineClipName, type EngineClip, type EngineSession } from './engine-table.js';
 import { NothingToCompareError } from './errors.js';
 import { clipFileName, clipStem, normKey, sessionKey, siteKey } from './keys.js';
 import type { KeyLevel, ManualRecord, ManualScores } from './manual.js';
@@ -23,6 +23,8 @@ export interface RatedUnit {
   clip: string | null;
   /** Human label for outputs ("P01 / day1 / 2" or a clip name). */
   label: string;
+  /** Why the engine's study left this clip out of its session means (not used for HI); absent when it did not. */
+  engineExcluded?: string | null;
 }
 
 export interface Ratings {
@@ -36,6 +38,10 @@ export interface Ratings {
   metrics: string[];
   unmatchedManual: { file: string; row: number; observer: string; key: string }[];
   matchedEngineClips: number;
+  /** The engine's per-visit values from a sessions table (sessionKey → metric → value), e.g. HI_small. */
+  engineSessions?: Map<string, Record<string, number>>;
+  /** Visits of the sessions table that some manual row refers to. */
+  matchedEngineSessions?: number;
 }
 
 interface ClipIndex {
@@ -71,8 +77,11 @@ function unitLabel(u: Pick<RatedUnit, 'patient' | 'timepoint' | 'site' | 'clip'>
 }
 
 /** Builds the side-by-side ratings. Throws NothingToCompareError when no manual row matches. */
-export function matchRatings(manual: ManualScores, clips: readonly EngineClip[]): Ratings {
+export function matchRatings(manual: ManualScores, clips: readonly EngineClip[], sessions: readonly EngineSession[] = []): Ratings {
   const idx = indexClips(clips);
+  const engineSessions = new Map<string, Record<string, number>>();
+  for (const s of sessions) engineSessions.set(sessionKey(s.patient, s.timepoint), s.values);
+  const usedSessions = new Set<string>();
   const units = new Map<string, RatedUnit>();
   const values = new Map<string, Map<string, Record<string, number>>>();
   const metrics = new Set<string>();
@@ -103,7 +112,7 @@ export function matchRatings(manual: ManualScores, clips: readonly EngineClip[])
   const clipUnit = (c: EngineClip, r?: ManualRecord): RatedUnit =>
     addUnit({
       id: `clip:${c.id}`, level: 'clip', patient: c.patient ?? r?.key.patient ?? null, timepoint: c.timepoint ?? r?.key.timepoint ?? null,
-      site: c.site ?? r?.key.site ?? null, clip: clipFileName(c.path), label: '',
+      site: c.site ?? r?.key.site ?? null, clip: clipFileName(c.path), label: '', engineExcluded: c.excludedFromSession ?? null,
     });
 
   for (const sheet of manual.sheets) {
@@ -119,8 +128,13 @@ export function matchRatings(manual: ManualScores, clips: readonly EngineClip[])
         if (members.length > 0) {
           members.forEach((c) => usedClips.add(c.id));
           engineValues = sessionMeans(members);
+        } else if (engineSessions.has(key)) {
+          // No clips, a sessions table: its per-visit means (HI is derived separately, agreement.ts).
+          usedSessions.add(key);
+          engineValues = Object.fromEntries(Object.entries(engineSessions.get(key)!).filter(([m]) => !m.startsWith('HI_')));
         }
       } else {
+        if (r.key.patient !== null && r.key.timepoint !== null && engineSessions.has(sessionKey(r.key.patient, r.key.timepoint))) usedSessions.add(sessionKey(r.key.patient, r.key.timepoint));
         const found = r.level === 'site'
           ? idx.bySite.get(siteKey(r.key.patient!, r.key.timepoint!, r.key.site!)) ?? []
           : idx.byName.get(clipFileName(r.key.clip!)) ?? idx.byName.get(clipStem(r.key.clip!)) ?? [];
@@ -152,16 +166,22 @@ export function matchRatings(manual: ManualScores, clips: readonly EngineClip[])
       if (engineValues !== null) for (const [m, v] of Object.entries(engineValues)) rate(ENGINE, unit.id, m, v);
     }
   }
-  if (usedClips.size === 0) {
+  if (usedClips.size === 0 && usedSessions.size === 0) {
     const manualExamples = manual.sheets.flatMap((s) => s.records.slice(0, 2).map((r) => `${unitLabel(r.key)} (${r.file} row ${r.row})`)).slice(0, 3);
-    const engineExamples = clips.slice(0, 3).map((c) => (c.patient !== null ? `${unitLabel({ ...c, clip: c.path })} = ${c.path}` : c.path));
+    const engineExamples = [
+      ...clips.slice(0, 3).map((c) => (c.patient !== null ? `${unitLabel({ ...c, clip: c.path })} = ${c.path}` : c.path)),
+      ...sessions.slice(0, clips.length > 0 ? 0 : 3).map((s) => `${s.patient} / ${s.timepoint} (visit)`),
+    ];
     throw new NothingToCompareError(
       `no manual row matches an engine clip. Manual keys look like: ${manualExamples.join('; ')}. Engine clips look like: ${engineExamples.join('; ')}.`,
       'Key the manual sheet by the same patient/timepoint/site as the engine table, or by clip file name (column clip); results from JSON files can only be matched by clip file name.',
     );
   }
   const observers = manual.observers;
-  return { raters: [ENGINE, ...observers], observers, units, values, metrics: [...metrics], unmatchedManual: unmatched, matchedEngineClips: usedClips.size };
+  return {
+    raters: [ENGINE, ...observers], observers, units, values, metrics: [...metrics], unmatchedManual: unmatched, matchedEngineClips: usedClips.size,
+    engineSessions, matchedEngineSessions: usedSessions.size,
+  };
 }
 
 /** Mean over a visit's clips of each measured metric (ordinal quadrant scores are not averaged). */

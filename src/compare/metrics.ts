@@ -49,6 +49,22 @@ export const METRICS: readonly MetricDef[] = [
 /** Pooled quadrant scores (all four quadrants of every clip): one kappa over 4× the pairs. */
 export const POOLED_QUADRANTS_BASE = 'MFI_Qall';
 
+/**
+ * Heterogeneity index of the site MFIs of one visit (Trzeciak 2007), a derived per-session
+ * metric: it is not read from a column but computed, for each rater, from that rater's site
+ * MFI (MFI_small / MFI_all) with src/metrics/session.ts heterogeneityIndex.
+ */
+export const HI_BASE = 'HI';
+
+const HI_DEF: MetricDef = {
+  base: HI_BASE, label: 'Heterogeneity index of site MFI', unit: 'ratio', family: 'score', kind: 'continuous', min: 0, max: null, integer: false, perPopulation: true, aliases: [],
+};
+
+/** Whether a compared metric id is the derived heterogeneity index (HI_small, HI_all). */
+export function isHiMetric(id: string): boolean {
+  return parseMetricId(id)?.def.base === HI_BASE;
+}
+
 export const POPULATIONS: readonly Population[] = ['small', 'all'];
 
 /** The compared name: TVD + small → "TVD_small"; flowClass has no population. */
@@ -63,7 +79,9 @@ export function parseMetricId(id: string): { def: MetricDef; population: Populat
   const population = m ? (m[2]!.toLowerCase() as Population) : null;
   const def = base.toLowerCase() === POOLED_QUADRANTS_BASE.toLowerCase()
     ? { ...quadrant(1), base: POOLED_QUADRANTS_BASE, label: 'MFI quadrant scores, Q1–Q4 pooled', aliases: [] }
-    : METRICS.find((d) => d.base.toLowerCase() === base.toLowerCase());
+    : base.toLowerCase() === HI_BASE.toLowerCase()
+      ? HI_DEF
+      : METRICS.find((d) => d.base.toLowerCase() === base.toLowerCase());
   if (!def) return null;
   if (!def.perPopulation) return population === null ? { def, population: null } : null;
   return { def, population: population ?? 'small' };

@@ -10,6 +10,7 @@ import type { ChangeComparison } from './change.js';
 import type { EngineInput } from './engine-input.js';
 import type { ManualScores } from './manual.js';
 import type { Ratings } from './match.js';
+import type { PlotFiles } from './plot-paths.js';
 
 export const AGREEMENT_SCHEMA_ID = 'hvm-engine/agreement@1' as const;
 
@@ -30,10 +31,12 @@ export interface AgreementReport {
       unitsRow: number | null;
       rows: number;
     }[];
-    engine: { source: string; kind: string; clips: number; skippedFiles: string[] };
+    engine: { source: string; kind: string; clips: number; sessions: number; skippedFiles: string[] };
   };
   matching: {
     matchedEngineClips: number;
+    /** Visits of the engine's sessions table that manual rows refer to. */
+    matchedEngineSessions: number;
     units: number;
     unmatchedManualRows: number;
     unmatchedManual: Ratings['unmatchedManual'];
@@ -42,6 +45,8 @@ export interface AgreementReport {
   metrics: MetricAgreement[];
   change: ChangeComparison[];
   warnings: string[];
+  /** The plot files of every comparison with pairs, relative to the agreement folder ([] with --no-plots). */
+  plots: PlotFiles[];
 }
 
 export function buildReport(args: {
@@ -55,13 +60,14 @@ export function buildReport(args: {
 }): AgreementReport {
   const { manual, engine, ratings } = args;
   const warnings: string[] = [];
-  if (ratings.unmatchedManual.length > 0) {
+  if (ratings.unmatchedManual.length > 0 && engine.kind !== 'sessions-csv') {
     warnings.push(`${ratings.unmatchedManual.length} manual row(s) match no engine clip: they count between observers only (see matching.unmatchedManual).`);
   }
   for (const s of manual.sheets) {
     if (s.ignoredColumns.length > 0) warnings.push(`${s.file}: columns not understood and ignored: ${s.ignoredColumns.map((c) => `"${c}"`).join(', ')}.`);
     for (const c of s.columns) if (c.scale === 100) warnings.push(`${s.file}: column "${c.header}" read as a fraction and multiplied by 100.`);
   }
+  if (engine.kind === 'sessions-csv') warnings.push('the engine input is a sessions table (one row per visit): only per-visit values are compared (session means against visit-level sheets, and HI).');
   if (manual.observers.length < 2) warnings.push('one observer only: no inter-observer agreement to judge the engine against; score a subset twice (or by a second observer) to get one.');
   if (engine.kind === 'clips-csv' && ratings.metrics.includes('flowClass')) warnings.push('per-vessel flow classes need the engine\'s clip-result JSON files (clips.csv has no vessels): flowClass is compared between observers only.');
   for (const m of args.metrics) {
@@ -85,10 +91,11 @@ export function buildReport(args: {
         unitsRow: s.unitsRow,
         rows: s.records.length,
       })),
-      engine: { source: engine.source, kind: engine.kind, clips: engine.clips.length, skippedFiles: engine.skippedFiles },
+      engine: { source: engine.source, kind: engine.kind, clips: engine.clips.length, sessions: engine.sessions.length, skippedFiles: engine.skippedFiles },
     },
     matching: {
       matchedEngineClips: ratings.matchedEngineClips,
+      matchedEngineSessions: ratings.matchedEngineSessions ?? 0,
       units: ratings.units.size,
       unmatchedManualRows: ratings.unmatchedManual.length,
       unmatchedManual: ratings.unmatchedManual.slice(0, 200),
@@ -97,5 +104,6 @@ export function buildReport(args: {
     metrics: args.metrics,
     change: args.change,
     warnings,
+    plots: [],
   };
 }

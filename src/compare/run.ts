@@ -3,7 +3,7 @@
  * the engine's results, checks units, matches rows, computes agreement (and change between
  * time points), and writes agreement.csv, agreement.json, change.csv (when there are
  * time points to compare) and the Bland–Altman and scatter plots as SVG and PNG under
- * OUT/plots/.
+ * OUT/plots/, and agreement.html (the report section as a standalone page).
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -19,7 +19,9 @@ import { matchRatings } from './match.js';
 import { blandAltmanSvg } from './plots/bland-altman-plot.js';
 import { svgToPng } from './plots/png.js';
 import { scatterSvg } from './plots/scatter-plot.js';
+import { plotFiles, type PlotFiles } from './plot-paths.js';
 import { checkPpvFractions } from './ppv-fraction.js';
+import { agreementPageHtml } from './report-section.js';
 import { buildReport, type AgreementReport } from './report.js';
 
 export interface CompareOptions {
@@ -55,16 +57,13 @@ async function write(path: string, data: string | Uint8Array): Promise<void> {
   await rename(tmp, path);
 }
 
-/** A file-name-safe form of a rater or metric name. */
-export function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
-}
+export { slug } from './plot-paths.js';
 
 export async function runComparison(opts: CompareOptions): Promise<CompareOutcome> {
   const level = opts.level ?? 0.95;
   const manual = await readManualScores(opts.manual, { ...(opts.map ? { map: opts.map } : {}), ...(opts.ppvFraction ? { ppvFraction: true } : {}) });
   const engine = await readEngineInput(opts.engine);
-  const ratings = matchRatings(manual, engine.clips);
+  const ratings = matchRatings(manual, engine.clips, engine.sessions);
   checkPpvFractions(manual, ratings);
   const metrics = computeAgreement(ratings, { level });
   if (metrics.every((m) => m.comparisons.every((c) => c.n === 0))) {
@@ -72,6 +71,17 @@ export async function runComparison(opts: CompareOptions): Promise<CompareOutcom
   }
   const change = computeChange(ratings, metrics, { level, ...(opts.timepoints ? { order: opts.timepoints } : {}) });
   const report = buildReport({ engineVersion, level, manual, engine, ratings, metrics, change });
+  // The plot files, listed in agreement.json so a report can link them without guessing.
+  const writePlotsToo = opts.plots !== false;
+  const png = opts.png !== false;
+  const taken = new Set<string>();
+  const unique = (metric: string, a: string, b: string) => {
+    let f = plotFiles(metric, a, b, png);
+    for (let k = 2; taken.has(f.scatter.svg); k++) f = plotFiles(metric, a, b, png, `-${k}`);
+    taken.add(f.scatter.svg);
+    return f;
+  };
+  report.plots = writePlotsToo ? metrics.flatMap((m) => m.comparisons.filter((c) => c.n > 0).map((c) => unique(m.metric, c.a, c.b))) : [];
 
   const files: string[] = [];
   const put = async (rel: string, data: string | Uint8Array) => {
@@ -81,18 +91,19 @@ export async function runComparison(opts: CompareOptions): Promise<CompareOutcom
   await put('agreement.csv', formatAgreementCsv(metrics));
   await put('agreement.json', safeJson(report));
   if (change.length > 0) await put('change.csv', formatChangeCsv(change));
-  if (opts.plots !== false) await writePlots(metrics, put, opts.png !== false);
+  await put('agreement.html', agreementPageHtml(report));
+  if (writePlotsToo) await writePlots(metrics, report.plots, put);
   return { report, files };
 }
 
-async function writePlots(metrics: readonly MetricAgreement[], put: (rel: string, data: string | Uint8Array) => Promise<void>, png: boolean): Promise<void> {
+async function writePlots(metrics: readonly MetricAgreement[], files: readonly PlotFiles[], put: (rel: string, data: string | Uint8Array) => Promise<void>): Promise<void> {
   for (const m of metrics) {
     for (const c of m.comparisons) {
-      if (c.n === 0) continue;
-      const base = `plots/${slug(m.metric)}__${slug(c.a)}_vs_${slug(c.b)}`;
-      for (const [kind, svg] of [['bland-altman', blandAltmanSvg(c, m.label, m.unit)], ['scatter', scatterSvg(c, m.label, m.unit)]] as const) {
-        await put(`${base}.${kind}.svg`, svg);
-        if (png) await put(`${base}.${kind}.png`, await svgToPng(svg));
+      const f = files.find((x) => x.metric === m.metric && x.a === c.a && x.b === c.b);
+      if (!f) continue; // n = 0: nothing to draw
+      for (const [target, svg] of [[f.blandAltman, blandAltmanSvg(c, m.label, m.unit)], [f.scatter, scatterSvg(c, m.label, m.unit)]] as const) {
+        await put(target.svg, svg);
+        if (target.png !== null) await put(target.png, await svgToPng(svg));
       }
     }
   }

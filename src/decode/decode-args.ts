@@ -22,6 +22,9 @@
  *   renamed the option `-fps_mode`; 4.x knows only `-vsync` (and later versions deprecate it),
  *   so the name is chosen by asking the binary (ffmpeg.ts features.fpsMode), not by version.
  * - `-f rawvideo` to `pipe:1`: no container, only frames back to back (W×H bytes each).
+ * - `-threads N` (input option, decoder threads) only when asked: the option `threads` or the
+ *   environment variable HVM_FFMPEG_THREADS (a whole number ≥ 1). `hvm study` sets it to 1 in
+ *   each child process so a batch of parallel clips does not oversubscribe the cores.
  */
 import type { FfmpegInfo } from './ffmpeg.js';
 import type { GrayRule } from './gray-rule.js';
@@ -38,6 +41,14 @@ export function passthroughArgs(ff: Pick<FfmpegInfo, 'features'>): string[] {
   return ff.features.fpsMode ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'];
 }
 
+/** HVM_FFMPEG_THREADS as a whole number ≥ 1, or undefined (unset or not such a number: ffmpeg chooses). */
+export function decoderThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const v = env.HVM_FFMPEG_THREADS;
+  if (v === undefined || !/^\d+$/.test(v.trim())) return undefined;
+  const n = Number(v);
+  return n >= 1 ? n : undefined;
+}
+
 /** How many frames durationS asks for (at least one). */
 export function framesForDuration(durationS: number, fps: Rational): number {
   return Math.max(1, Math.round((durationS * fps.num) / fps.den));
@@ -48,12 +59,14 @@ export function buildDecodeArgs(
   probe: Pick<ClipProbe, 'videoStreamOrdinal' | 'fps'>,
   ff: Pick<FfmpegInfo, 'features'>,
   rule: GrayRule,
-  o: { startS?: number | undefined; durationS?: number | undefined; maxFrames?: number | undefined } = {},
+  o: { startS?: number | undefined; durationS?: number | undefined; maxFrames?: number | undefined; threads?: number | undefined } = {},
 ): string[] {
   const { num, den } = probe.fps;
   const a = ['-nostdin', '-hide_banner', '-loglevel', 'error'];
   const k = firstFrameIndex(o.startS, num / den);
   if (k > 0) a.push('-ss', seconds(((k - 0.5) * den) / num));
+  const threads = o.threads ?? decoderThreadsFromEnv();
+  if (threads !== undefined) a.push('-threads', String(threads));
   a.push(...ffmpegInputArgs(path));
   a.push('-map', `0:v:${probe.videoStreamOrdinal}`);
   let count = o.maxFrames;

@@ -163,15 +163,20 @@ function computeMetricSet(
 
   // De Backer 2007 / Ince 2018: densities are centerline LENGTH (mm) per analysed area (mm²).
   const TVD = totalUm / 1000 / areaMm2;
-  const PVD = perfusedUm / 1000 / areaMm2;
-  // PPV (%) by length over classified vessels (unclassified out of both terms).
-  const PPV = classifiedUm > 0 ? (100 * perfusedUm) / classifiedUm : null;
-  const unclassifiedLengthPct = totalUm > 0 ? (100 * byClass.unclassified) / totalUm : null;
+  // With vessels present but none classified, the perfused length is unknown, not zero: null
+  // (never a silent zero). With no vessel at all, it is truly 0.
+  const perfusionKnown = classifiedUm > 0 || totalUm === 0;
+  const PVD = perfusionKnown ? perfusedUm / 1000 / areaMm2 : null;
+  // PPV (%) by length over classified vessels (unclassified out of both terms). The ratio is
+  // taken first: perfused ≤ classified holds in floating point (the sums are monotone), so the
+  // ratio is ≤ 1 and the percentage ≤ 100 exactly; (100·p)/c can round to 100.00000000000001.
+  const PPV = classifiedUm > 0 ? 100 * (perfusedUm / classifiedUm) : null;
+  const unclassifiedLengthPct = totalUm > 0 ? 100 * (byClass.unclassified / totalUm) : null;
   // De Backer score (1/mm): crossings with the 6 grid lines / their total length (mm).
   const deBackerScore = crossings / lineMm;
-  const perfusedDeBackerScore = perfusedCrossings / lineMm;
+  const perfusedDeBackerScore = perfusionKnown ? perfusedCrossings / lineMm : null;
   // PPV by count (%): perfused / classified crossings (De Backer 2007 count family).
-  const PPVCount = classifiedCrossings > 0 ? (100 * perfusedCrossings) / classifiedCrossings : null;
+  const PPVCount = classifiedCrossings > 0 ? 100 * (perfusedCrossings / classifiedCrossings) : null;
 
   // Quadrant MFI (De Backer 2007; Pozo 2012): predominant class by length per quadrant.
   const MFIQuadrants = quadrantClassLength.map(predominantClass) as MetricSet['MFIQuadrants'];

@@ -86,8 +86,8 @@ export interface LengthByFlowClass {
 export interface MetricSet {
   /** Total vessel density, mm/mm²: centerline length / analysed area (De Backer 2007). */
   TVD: number;
-  /** Perfused vessel density, mm/mm²: length of classes 2 and 3 / analysed area. */
-  PVD: number;
+  /** Perfused vessel density, mm/mm²: length of classes 2 and 3 / analysed area; null when vessels are present but none is classified. */
+  PVD: number | null;
   /** Proportion of perfused vessels by length, %: perfused / classified length; null when nothing is classified. */
   PPV: number | null;
   /** Share of the length that could not be classified, %; null when there is no length. */
@@ -97,7 +97,7 @@ export interface MetricSet {
   /** De Backer score, 1/mm: all grid crossings / total grid line length. */
   deBackerScore: number;
   /** Perfused De Backer score, 1/mm: crossings of perfused vessels / total grid line length. */
-  perfusedDeBackerScore: number;
+  perfusedDeBackerScore: number | null;
   /** Microvascular flow index, quadrant method (0–3): mean of the scored quadrants; null when none scored. */
   MFI: number | null;
   /** Predominant flow class per quadrant (TL, TR, BL, BR); null when the quadrant has no classified vessel. */

@@ -18,32 +18,20 @@
  * keeps every vessel well inside its class by these thresholds; "spread" mode draws
  * velocities continuously across them and derives each class with `classifyVelocity`.
  */
-import type { FlowClass } from '../metrics/types.js';
+import {
+  classifyVelocity,
+  DEFAULT_FLOW_THRESHOLDS,
+  INTERMITTENT_MIN_STOPPED_FRACTION,
+  NO_FLOW_MIN_STOPPED_FRACTION,
+  SLUGGISH_MAX_MEAN_SPEED_UM_PER_S,
+  type FlowThresholds,
+  type VelocityFacts,
+} from '../metrics/flow-thresholds.js';
 
-/** Class 0 (no flow): stopped at least this fraction of the observation. */
-export const NO_FLOW_MIN_STOPPED_FRACTION = 0.9;
-/** Class 1 (intermittent): stopped at least this fraction of the observation. */
-export const INTERMITTENT_MIN_STOPPED_FRACTION = 0.5;
-/** Class 2 (sluggish) below this mean speed, stops included, µm/s (PROVISIONAL, see above). */
-export const SLUGGISH_MAX_MEAN_SPEED_UM_PER_S = 300;
-
-export interface FlowThresholds {
-  noFlowMinStoppedFraction: number;
-  intermittentMinStoppedFraction: number;
-  sluggishMaxMeanSpeedUmPerS: number;
-}
-
-export const DEFAULT_FLOW_THRESHOLDS: Readonly<FlowThresholds> = Object.freeze({
-  noFlowMinStoppedFraction: NO_FLOW_MIN_STOPPED_FRACTION,
-  intermittentMinStoppedFraction: INTERMITTENT_MIN_STOPPED_FRACTION,
-  sluggishMaxMeanSpeedUmPerS: SLUGGISH_MAX_MEAN_SPEED_UM_PER_S,
-});
-
-/** The velocity facts the thresholds look at (a TruthVelocity or a VelocitySummary has them). */
-export interface VelocityFacts {
-  stoppedFraction: number;
-  meanUmPerS: number;
-}
+// The numbers and classifyVelocity live in the neutral src/metrics/flow-thresholds.ts (the
+// engine's flow stage uses the same defaults and must not import the phantom).
+export { classifyVelocity, DEFAULT_FLOW_THRESHOLDS, INTERMITTENT_MIN_STOPPED_FRACTION, NO_FLOW_MIN_STOPPED_FRACTION, SLUGGISH_MAX_MEAN_SPEED_UM_PER_S };
+export type { FlowThresholds, VelocityFacts };
 
 /** Which threshold a vessel lies nearest to. */
 export type ThresholdName = 'noFlow' | 'intermittent' | 'sluggish';
@@ -70,14 +58,6 @@ export function resolveThresholds(t: Partial<FlowThresholds> | undefined): FlowT
   }
   if (!(r.sluggishMaxMeanSpeedUmPerS > 0)) throw new RangeError(`sluggishMaxMeanSpeedUmPerS must be > 0, got ${r.sluggishMaxMeanSpeedUmPerS}`);
   return r;
-}
-
-/** The flow class of a velocity series by the thresholds. */
-export function classifyVelocity(v: VelocityFacts, t: FlowThresholds = DEFAULT_FLOW_THRESHOLDS): FlowClass {
-  if (v.stoppedFraction >= t.noFlowMinStoppedFraction) return 0;
-  if (v.stoppedFraction >= t.intermittentMinStoppedFraction) return 1;
-  if (v.meanUmPerS < t.sluggishMaxMeanSpeedUmPerS) return 2;
-  return 3;
 }
 
 /**

@@ -43,6 +43,8 @@ export interface ClipResult {
   /** Every threshold and option used, by name. */
   parameters: Record<string, ParameterValue>;
   warnings: ResultWarning[];
+  /** Optional: the automatic MIQS estimate (src/quality, docs/quality.md). */
+  quality?: ClipQuality;
 }
 
 export interface ClipSource {
@@ -119,4 +121,42 @@ export interface ParameterValue {
 export interface ResultWarning {
   code: string;
   message: string;
+}
+
+/** MIQS score of a category: 0 optimal, 1 acceptable, 10 unacceptable (Massey 2013). */
+export type MiqsScore = 0 | 1 | 10;
+
+export type QualityCategoryName = 'duration' | 'stability' | 'illumination' | 'focus' | 'content' | 'pressure';
+
+/** One measured quality feature. */
+export interface ClipQualityFeature {
+  name: string;
+  /** null: not measured. */
+  value: number | null;
+  unit: string;
+  score: MiqsScore | null;
+}
+
+/** One MIQS category of the estimate. */
+export interface ClipQualityCategory {
+  /** null: not scored (its input is missing; `reason` says which). */
+  score: MiqsScore | null;
+  /** The measured feature that set the score, in `unit`. */
+  value: number | null;
+  unit: string;
+  reason: string;
+  /** Every feature measured for the category. */
+  features?: ClipQualityFeature[];
+}
+
+/** The automatic MIQS estimate of a clip ($defs.quality). */
+export interface ClipQuality {
+  label: 'automatic MIQS estimate';
+  categories: Record<QualityCategoryName, ClipQualityCategory>;
+  /** Sum of the scored categories. */
+  total: number;
+  /** total < 10 */
+  accepted: boolean;
+  /** Categories not scored (score null). */
+  unscored?: QualityCategoryName[];
 }

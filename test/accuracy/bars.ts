@@ -65,6 +65,8 @@ export const VESSEL_BARS = {
   precision: { min: 0.9, source: PROVISIONAL },
   /** Linear weighted kappa of the flow classes of matched vessels, pooled over the clip set. */
   pooledWeightedKappa: { min: 0.7, source: 'provisional ("substantial" agreement, Landis & Koch)' },
+  /** Median absolute diameter error of paired vessels whose truth blur σ ≤ 1 px, per clip, µm (vessel-map issue). */
+  diameterMdAEUm: { max: 1.5, source: 'vessel-map issue target' },
   /** Median absolute relative velocity error over matched vessels in the measurable range, pooled. */
   pooledVelocityMdARE: { max: 0.2, source: PROVISIONAL },
 } as const;

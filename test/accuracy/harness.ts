@@ -59,6 +59,10 @@ export interface Pair {
   engineCensored: 'above' | 'below' | null;
   measurable: boolean;
   relativeError: number | null;
+  /** Diameters of the pair, µm (engine null when unpaired), and the truth's blur σ in px (depth layer and defocus). */
+  truthDiameterUm?: number;
+  engineDiameterUm?: number | null;
+  blurSigmaPx?: number;
 }
 
 export interface VesselComparison {
@@ -82,6 +86,8 @@ export interface VesselComparison {
   weightedKappa: number | null;
   exactAgreement: number | null;
   velocity: { measurable: number; measured: number; censoredInRange: number; mdare: number | null };
+  /** Diameter of paired vessels: median absolute error over sharp ones (blur σ ≤ DIAMETER_SHARP_MAX_BLUR_PX), bias per class over all. */
+  diameter: { sharpPairs: number; sharpMdAEUm: number | null; status: Status; biasByClassUm: { label: string; pairs: number; medianErrorUm: number | null }[] };
 }
 
 export interface ClipComparison {
@@ -311,6 +317,7 @@ export function compareClip(truth: PhantomTruth, result: EngineResult, opts: Com
   const failures = rows.filter((r) => r.status === 'fail').map((r) => `${r.metric} (${r.population}): ${r.reason ?? 'outside its bar'}`);
   if (vessels.recallStatus === 'fail') failures.push(`vessel recall ${pct(vessels.recall)} < ${VESSEL_BARS.recall.min * 100} %`);
   if (vessels.precisionStatus === 'fail') failures.push(`vessel precision ${pct(vessels.precision)} < ${VESSEL_BARS.precision.min * 100} %`);
+  if (vessels.diameter.status === 'fail') failures.push(`diameter MdAE ${vessels.diameter.sharpMdAEUm!.toFixed(2)} µm > ${VESSEL_BARS.diameterMdAEUm.max} µm over ${vessels.diameter.sharpPairs} sharp pairs`);
   const notMeasured = rows.filter((r) => r.status === 'not measured').map((r) => `${r.metric} (${r.population})`);
   if (!vessels.measured) notMeasured.push('vessels (recall, precision, classes, velocities)');
   else {
@@ -371,6 +378,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     weightedKappa: null,
     exactAgreement: null,
     velocity: { measurable: 0, measured: 0, censoredInRange: 0, mdare: null },
+    diameter: { sharpPairs: 0, sharpMdAEUm: null, status: 'not measured', biasByClassUm: [] },
   };
   if (!measured) return base;
 
@@ -460,8 +468,23 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
       engineCensored: evel?.censored ?? null,
       measurable,
       relativeError,
+      truthDiameterUm: v.diameterUm,
+      engineDiameterUm: ev.diameterUm,
+      blurSigmaPx: v.blurSigmaUm / Math.sqrt(sx * sy),
     });
   });
+  const dp = pairs.filter((p) => p.engineDiameterUm !== undefined && p.engineDiameterUm !== null);
+  const sharp = dp.filter((p) => p.blurSigmaPx! <= DIAMETER_SHARP_MAX_BLUR_PX).map((p) => Math.abs(p.engineDiameterUm! - p.truthDiameterUm!));
+  const sharpMdAE = median(sharp);
+  const diameter: VesselComparison['diameter'] = {
+    sharpPairs: sharp.length,
+    sharpMdAEUm: sharpMdAE,
+    status: sharp.length < DIAMETER_MIN_PAIRS ? 'info' : sharpMdAE! <= VESSEL_BARS.diameterMdAEUm.max ? 'pass' : 'fail',
+    biasByClassUm: DIAMETER_CLASSES.map((c) => {
+      const e = dp.filter((p) => p.truthDiameterUm! >= c.min && p.truthDiameterUm! < c.max).map((p) => p.engineDiameterUm! - p.truthDiameterUm!);
+      return { label: c.label, pairs: e.length, medianErrorUm: median(e) };
+    }),
+  };
   const classified = out.confusion.reduce((a, r) => a + r.reduce((x, y) => x + y, 0), 0);
   const agree = out.confusion.reduce((a, r, i) => a + r[i]!, 0);
   const rel = pairs.filter((p) => p.relativeError !== null).map((p) => p.relativeError!);
@@ -484,8 +507,19 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
       censoredInRange: pairs.filter((p) => p.measurable && p.engineCensored !== null).length,
       mdare: median(rel),
     },
+    diameter,
   };
 }
+
+/** Pairs whose truth blur σ is at most this many px count as sharp for the diameter bar (issue: "blur σ ≤ 1 px"). */
+export const DIAMETER_SHARP_MAX_BLUR_PX = 1;
+/** The diameter bar is judged on a clip with at least this many sharp pairs. */
+export const DIAMETER_MIN_PAIRS = 3;
+const DIAMETER_CLASSES = [
+  { label: '< 8 µm', min: 0, max: 8 },
+  { label: '8–20 µm', min: 8, max: 20 },
+  { label: '≥ 20 µm', min: 20, max: Infinity },
+];
 
 // ---------------------------------------------------------------------------------------
 // A clip set
@@ -659,6 +693,7 @@ export function formatClip(c: ClipComparison, opts: { allRows?: boolean } = {}):
     L.push(`   vessels: recall ${pct(v.recall)} [${v.recallStatus}], precision ${pct(v.precision)} [${v.precisionStatus}] at ${MATCH_TOLERANCE_PX} px; truth ${fmtNum(v.truthLengthUm)} µm, engine ${fmtNum(v.engineLengthUm)} µm`);
     L.push(`   classes (rows truth 0–3, columns engine 0–3 | unclassified | missed): ${v.confusion.map((r, i) => `${r.join(' ')} | ${v.unclassified[i]} | ${v.missed[i]}`).join(' ; ')}`);
     L.push(`   weighted κ ${v.weightedKappa === null ? '—' : v.weightedKappa.toFixed(3)}, exact ${pct(v.exactAgreement)}; velocity: ${v.velocity.measured} of ${v.velocity.measurable} measurable pairs measured, MdARE ${pct(v.velocity.mdare)}, censored in range ${v.velocity.censoredInRange}`);
+    L.push(`   diameter: MdAE ${v.diameter.sharpMdAEUm === null ? '—' : v.diameter.sharpMdAEUm.toFixed(2)} µm over ${v.diameter.sharpPairs} sharp pairs [${v.diameter.status}]; median error by class ${v.diameter.biasByClassUm.map((b) => `${b.label}: ${b.medianErrorUm === null ? '—' : b.medianErrorUm.toFixed(2)} (${b.pairs})`).join(', ')}`);
   }
   L.push(c.failures.length ? `   FAILED: ${c.failures.join('; ')}` : '   no reported metric outside its bar');
   if (c.notMeasured.length) L.push(`   not measured: ${c.notMeasured.length} item(s) (see the summary)`);

@@ -2,6 +2,9 @@
  * Shared fixtures for the backend tests: seeded random inputs, a smooth textured image
  * that can be sampled at sub-pixel shifts, byte-level comparison, and backend loading.
  */
+import { expect } from 'vitest';
+import { CoreError } from '../../src/backend/errors.js';
+import type { CoreBackend } from '../../src/backend/types.js';
 import { createNativeBackend, type NativeBackend } from '../../src/backend/native.js';
 import { createWasmBackend, type WasmBackend } from '../../src/backend/wasm.js';
 
@@ -107,4 +110,28 @@ export function bothBackends(): { native: NativeBackend | undefined; wasm: WasmB
 export function eachBackend(): (NativeBackend | WasmBackend)[] {
   const { native, wasm } = bothBackends();
   return native !== undefined ? [native, wasm] : [wasm];
+}
+
+/**
+ * Runs fn on both backends; if either throws, both must throw a CoreError with the same
+ * status (and, with sameMessage, the same message up to the backend's name). Returns both
+ * results, or undefined when both failed alike.
+ */
+export function onBoth<T>(native: CoreBackend, wasm: CoreBackend, fn: (b: CoreBackend) => T, sameMessage = false): [T, T] | undefined {
+  const results: ({ ok: T } | { err: unknown })[] = [native, wasm].map((b) => {
+    try {
+      return { ok: fn(b) };
+    } catch (err) {
+      return { err };
+    }
+  });
+  const [n, w] = results as [{ ok?: T; err?: unknown }, { ok?: T; err?: unknown }];
+  if ('err' in n || 'err' in w) {
+    expect(n.err, 'both backends must fail alike').toBeInstanceOf(CoreError);
+    expect(w.err, 'both backends must fail alike').toBeInstanceOf(CoreError);
+    expect((w.err as CoreError).status).toBe((n.err as CoreError).status);
+    if (sameMessage) expect((w.err as CoreError).message.replace('wasm', 'native')).toBe((n.err as CoreError).message);
+    return undefined;
+  }
+  return [n.ok as T, w.ok as T];
 }

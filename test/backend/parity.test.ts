@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { CoreError } from '../../src/backend/errors.js';
 import type { CoreBackend } from '../../src/backend/types.js';
 import { bothBackends, expectSameBytes, f64Bits, randomF32, randomU8, rng, texture } from './helpers.js';
+import { onBoth as onBothBackends } from './helpers.js';
 
 const { native, wasm } = bothBackends();
 const SIZES: [number, number][] = [
@@ -21,22 +22,7 @@ function sameScalar(a: number, b: number, label: string): void {
 
 /** Runs fn on both backends; if either throws, both must throw the same CoreError status. */
 function onBoth<T>(fn: (b: CoreBackend) => T): [T, T] | undefined {
-  const results: ({ ok: T } | { err: unknown })[] = [native!, wasm].map((b) => {
-    try {
-      return { ok: fn(b) };
-    } catch (err) {
-      return { err };
-    }
-  });
-  const [n, w] = results as [{ ok?: T; err?: unknown }, { ok?: T; err?: unknown }];
-  if ('err' in n || 'err' in w) {
-    expect(n.err, 'both backends must fail alike').toBeInstanceOf(CoreError);
-    expect(w.err, 'both backends must fail alike').toBeInstanceOf(CoreError);
-    expect((w.err as CoreError).status).toBe((n.err as CoreError).status);
-    expect((w.err as CoreError).message.replace('wasm', 'native')).toBe((n.err as CoreError).message);
-    return undefined;
-  }
-  return [n.ok as T, w.ok as T];
+  return onBothBackends(native!, wasm, fn, true);
 }
 
 describe.skipIf(native === undefined)('native vs wasm: bitwise parity', () => {

@@ -1,11 +1,12 @@
 /**
  * Lin's CCC, Pearson and Spearman.
- * - Lin's CCC: Lin 1989's own example data could not be reconstructed with certainty, so the
- *   CCC and its interval are checked on a hand-worked case, every step written out below,
- *   using the variance of Lin 1989 as corrected in Lin 2000.
+ * - Lin's CCC: a hand-worked case, every step written out below, using the variance of Lin
+ *   1989 as corrected in Lin 2000 (published data and a simulation check of that variance are
+ *   in published.test.ts).
  * - Pearson r on the PEFR data: 0.94 as Bland & Altman 1986 report (in bland-altman.test.ts);
  *   here the t-test and Fisher-z interval are checked against the formulas by hand.
- * - Spearman with ties: hand-worked mid-ranks.
+ * - Spearman with ties: hand-worked mid-ranks (SciPy's and Mathematica's printed examples are in
+ *   published.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { lin, pearson, spearman, averageRanks } from '../../src/compare/stats/index.js';

@@ -7,6 +7,7 @@
  * - Wilcoxon signed-rank on the same differences, worked by hand below (normal
  *   approximation with ties and continuity correction): p = 0.00909.
  * - Exact Wilcoxon: 5 positive differences → P(V = 15) = 1/32 → two-sided p = 0.0625.
+ * (Hollander & Wolfe's 1973 example and R's printed p-values are in published.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { pairedChange, pairedT, wilcoxonSignedRank } from '../../src/compare/stats/index.js';

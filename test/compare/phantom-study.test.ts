@@ -51,7 +51,7 @@ describe('phantom study: recovers the bias and limits that were put in', () => {
 
   it('engine vs observers, observers vs each other, change between time points', async () => {
     const { report, files } = await runComparison({ manual: [join(dir, 'obsA.csv'), join(dir, 'obsB.csv')], engine: join(dir, 'study'), out: join(dir, 'out'), plots: false });
-    expect(files).toEqual(['agreement.csv', 'agreement.json', 'change.csv']);
+    expect(files).toEqual(['agreement.csv', 'agreement.json', 'change.csv', 'agreement.html']);
     const tvd = report.metrics.find((m) => m.metric === 'TVD_small')!;
     const eA = tvd.comparisons.find((c) => c.a === 'engine' && c.b === 'obsA')!;
     const ab = tvd.comparisons.find((c) => c.a === 'obsA' && c.b === 'obsB')!;

@@ -176,7 +176,7 @@ describe('computeClipMetrics: edge cases', () => {
     const s = m.small;
     // 480 µm = 0.48 mm over 0.48 mm² → TVD = 1 mm/mm²; 2 crossings / 4.2 mm
     expect(s.TVD).toBeCloseTo(1, 12);
-    expect(s.PVD).toBe(0);
+    expect(s.PVD).toBeNull(); // perfusion unknown: null, not a silent 0
     expect(s.PPV).toBeNull();
     expect(s.unclassifiedLengthPct).toBe(100);
     expect(s.PPVCount).toBeNull();
@@ -279,5 +279,30 @@ describe('computeClipMetrics: edge cases', () => {
     expect(() =>
       computeClipMetrics({ region, scale, segments: [{ ...a, flowClass: 4 as never }] }),
     ).toThrow(/flowClass/);
+  });
+});
+
+describe('PPV never exceeds 100 % through rounding', () => {
+  it('all-perfused lengths whose (100·p)/p rounds above 100 give exactly 100', () => {
+    // 797.2773787901109: (100 × p) / p = 100.00000000000001 in IEEE double.
+    for (const p of [797.2773787901109, 59.107558063132615, 22.584691855794816]) {
+      expect((100 * p) / p).toBeGreaterThan(100);
+      const m = computeClipMetrics({ region, scale, segments: [seg('a', { lengthUm: p, diameterUm: 6, flowClass: 3 })] });
+      expect(m.all.PPV).toBe(100);
+      expect(m.all.PPV! <= 100).toBe(true);
+    }
+  });
+});
+
+describe('perfusion unknown is null, never a silent zero', () => {
+  it('vessels present but none classified: PVD and the perfused De Backer score are null; no vessels at all: 0', () => {
+    const m = computeClipMetrics({ region, scale, segments: [seg('a', { lengthUm: 120, diameterUm: 6, flowClass: null, crossings: [1, 0, 0, 0, 0, 0] })] });
+    expect(m.all.TVD).toBeGreaterThan(0);
+    expect(m.all.PVD).toBeNull();
+    expect(m.all.perfusedDeBackerScore).toBeNull();
+    expect(m.all.PPV).toBeNull();
+    const none = computeClipMetrics({ region, scale, segments: [] });
+    expect(none.all.PVD).toBe(0);
+    expect(none.all.perfusedDeBackerScore).toBe(0);
   });
 });

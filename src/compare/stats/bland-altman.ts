@@ -13,7 +13,7 @@
  * (or the first observer) as a. The default multiplier is the exact normal quantile
  * z₀.₉₇₅ = 1.95996…, the 1999 standard error is used unless `loaSe: 'approx1986'`.
  */
-import { mean, sumSquares, upperProbability } from './descriptive.js';
+import { mean, sumSquares, upperProbability, completePairs, missingNote } from './descriptive.js';
 import { normalQuantile, tQuantile } from './distributions.js';
 
 export interface BlandAltmanOptions {
@@ -42,8 +42,7 @@ export interface BlandAltmanResult {
   notes: string[];
 }
 
-export function blandAltman(a: readonly number[], b: readonly number[], opts: BlandAltmanOptions = {}): BlandAltmanResult {
-  if (a.length !== b.length) throw new RangeError('blandAltman: a and b must have the same length');
+function blandAltmanComplete(a: readonly number[], b: readonly number[], opts: BlandAltmanOptions): BlandAltmanResult {
   const level = opts.level ?? 0.95;
   const z = opts.loaMultiplier ?? normalQuantile(upperProbability(level));
   const n = a.length;
@@ -73,4 +72,13 @@ export function blandAltman(a: readonly number[], b: readonly number[], opts: Bl
     loaMultiplier: z,
     notes: n < 10 ? [`only ${n} pairs: limits of agreement are imprecise`] : [],
   };
+}
+
+/** Bland–Altman on the complete pairs of a and b (a pair with a missing value is left out and noted). */
+export function blandAltman(a: readonly number[], b: readonly number[], opts: BlandAltmanOptions = {}): BlandAltmanResult {
+  if (a.length !== b.length) throw new RangeError('blandAltman: a and b must have the same length');
+  const c = completePairs(a, b);
+  const res = blandAltmanComplete(c.x, c.y, opts);
+  res.notes.unshift(...missingNote(c.dropped));
+  return res;
 }

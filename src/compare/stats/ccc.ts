@@ -9,9 +9,19 @@
  * Biometrics 2000;56:324–325 (correction of that variance). The variance used is
  *   var(ρ̂c) = [ (1−r²)ρc²(1−ρc²)/r² + 2ρc³(1−ρc)u²/r − ρc⁴u⁴/(2r²) ] / (n − 2),
  *   var(ẑ)  = var(ρ̂c) / (1 − ρc²)²,
- * the same expression as in the R packages epiR (epi.ccc) and DescTools (CCC).
+ * the same expression as in the R packages epiR (epi.ccc, ci = "z-transform", the default) and
+ * DescTools (CCC), and in Stata's concord (Steichen & Cox, Stata J 2002;2:183–189, which
+ * reports the effect of the errors Lin corrected in 2000).
+ *
+ * Variants not used: the untransformed "asymptotic" interval ρc ± z·SE (epiR option; it can
+ * leave [−1, 1]); the n − 1 divisor (Nickerson 1997; yardstick's ccc(bias = FALSE)), which
+ * gives a slightly larger ρc at small n. Lin's divisor n is kept, as in epiR and DescTools.
+ *
+ * Tests (test/compare/published.test.ts): Bland & Altman's 1986 PEFR data (printed r = 0.94
+ * and mean difference −2.1 reproduced through ρc = r·C_b); the corrected variance checked
+ * against the empirical variance of atanh ρ̂c in 4000 simulated samples (and 95 % coverage).
  */
-import { isConstant, mean, sumCrossProducts, sumSquares, upperProbability } from './descriptive.js';
+import { isConstant, mean, sumCrossProducts, sumSquares, upperProbability, completePairs, missingNote } from './descriptive.js';
 import { normalQuantile } from './distributions.js';
 
 export interface CccResult {
@@ -24,8 +34,7 @@ export interface CccResult {
   notes: string[];
 }
 
-export function lin(x: readonly number[], y: readonly number[], level = 0.95): CccResult {
-  if (x.length !== y.length) throw new RangeError('lin: x and y must have the same length');
+function linComplete(x: readonly number[], y: readonly number[], level: number): CccResult {
   const n = x.length;
   const none = { n, ccc: null, ci: null, r: null, cb: null };
   if (n < 2) return { ...none, notes: [`${n} pair(s): CCC needs at least 2`] };
@@ -62,4 +71,13 @@ export function lin(x: readonly number[], y: readonly number[], level = 0.95): C
     } else notes.push('CCC variance not positive: interval undefined');
   }
   return { n, ccc, ci, r, cb, notes };
+}
+
+/** Lin's CCC on the complete pairs (a pair with a missing value is left out and noted). */
+export function lin(x: readonly number[], y: readonly number[], level = 0.95): CccResult {
+  if (x.length !== y.length) throw new RangeError('lin: x and y must have the same length');
+  const c = completePairs(x, y);
+  const res = linComplete(c.x, c.y, level);
+  res.notes.unshift(...missingNote(c.dropped));
+  return res;
 }

@@ -52,3 +52,34 @@ export function upperProbability(level: number): number {
 export function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
+
+/**
+ * Pairwise deletion for the library API: pairs where either value is missing (NaN, ±∞,
+ * null or undefined smuggled in through an untyped caller) are left out, and counted so the
+ * statistic can say so in its notes. `hvm compare` itself forms complete pairs before calling
+ * (agreement.ts); this keeps a direct caller from getting NaN back.
+ */
+export function completePairs(x: readonly number[], y: readonly number[]): { x: number[]; y: number[]; dropped: number } {
+  const ox: number[] = [];
+  const oy: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i];
+    const b = y[i];
+    if (typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b)) {
+      ox.push(a);
+      oy.push(b);
+    }
+  }
+  return { x: ox, y: oy, dropped: x.length - ox.length };
+}
+
+/** The finite values of `d` (one-sample tests), and how many were left out. */
+export function completeValues(d: readonly number[]): { d: number[]; dropped: number } {
+  const out = d.filter((v) => typeof v === 'number' && Number.isFinite(v));
+  return { d: out, dropped: d.length - out.length };
+}
+
+/** The note a statistic adds when missing values were left out. */
+export function missingNote(dropped: number): string[] {
+  return dropped > 0 ? [`${dropped} pair(s) with a missing value left out`] : [];
+}

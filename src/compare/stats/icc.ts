@@ -41,7 +41,16 @@ export interface IccResult {
 }
 
 /** `rows[i][j]`: target i scored by rater j; every row complete. */
-export function icc(rows: readonly (readonly number[])[], level = 0.95): IccResult {
+export function icc(allRows: readonly (readonly number[])[], level = 0.95): IccResult {
+  // A target with a missing score (NaN, ±∞) is left out: the two-way ANOVA needs complete rows.
+  const rows = allRows.filter((r) => r.every((x) => typeof x === 'number' && Number.isFinite(x)));
+  const dropped = allRows.length - rows.length;
+  const res = iccComplete(rows, level);
+  if (dropped > 0) res.notes.unshift(`${dropped} target(s) with a missing score left out`);
+  return res;
+}
+
+function iccComplete(rows: readonly (readonly number[])[], level: number): IccResult {
   const n = rows.length;
   const k = n > 0 ? rows[0]!.length : 0;
   const undefinedResult = (note: string): IccResult => ({

@@ -13,5 +13,5 @@ export { spearman } from './spearman.js';
 export { averageRanks } from './ranks.js';
 export { weightedKappa, weightedKappaFromTable, kappaWeights, type KappaWeights, type WeightedKappaResult } from './weighted-kappa.js';
 export { pairedT, type PairedTResult } from './paired-t.js';
-export { wilcoxonSignedRank, type WilcoxonResult } from './wilcoxon.js';
+export { wilcoxonSignedRank, type WilcoxonResult, type WilcoxonOptions } from './wilcoxon.js';
 export { pairedChange, type PairedChangeResult, type PairedChangeOptions, type MethodChange, type ChangeConclusion } from './paired-change.js';

@@ -13,6 +13,7 @@
  * component tests cite their own sources (paired-t.ts, wilcoxon.ts, ccc.ts, pearson.ts).
  */
 import { blandAltman, type BlandAltmanResult } from './bland-altman.js';
+import { completePairs } from './descriptive.js';
 import { lin, type CccResult } from './ccc.js';
 import { pairedT, type PairedTResult } from './paired-t.js';
 import { pearson, type CorrelationResult } from './pearson.js';
@@ -71,6 +72,8 @@ function methodChange(d: readonly number[], alpha: number, level: number): Metho
 
 export function pairedChange(deltaA: readonly number[], deltaB: readonly number[], opts: PairedChangeOptions = {}): PairedChangeResult {
   if (deltaA.length !== deltaB.length) throw new RangeError('pairedChange: the two change vectors must have the same length');
+  // A patient with a missing change on either side is left out of every part of the analysis.
+  ({ x: deltaA, y: deltaB } = completePairs(deltaA, deltaB));
   const alpha = opts.alpha ?? 0.05;
   const level = opts.level ?? 0.95;
   const tol = opts.tolerance ?? 0;

@@ -6,7 +6,7 @@
  * Source: Student. The probable error of a mean. Biometrika 1908;6:1–25 (the sleep data,
  * the classic worked example, are in the tests).
  */
-import { mean, sumSquares, upperProbability } from './descriptive.js';
+import { mean, sumSquares, upperProbability, completeValues, missingNote } from './descriptive.js';
 import { tQuantile, tTwoSidedP } from './distributions.js';
 
 export interface PairedTResult {
@@ -20,7 +20,7 @@ export interface PairedTResult {
   notes: string[];
 }
 
-export function pairedT(d: readonly number[], level = 0.95): PairedTResult {
+function pairedTComplete(d: readonly number[], level: number): PairedTResult {
   const n = d.length;
   if (n < 2) return { n, meanDiff: n === 1 ? d[0]! : null, sdDiff: null, t: null, df: null, p: null, ci: null, notes: [`${n} difference(s): a t-test needs at least 2`] };
   const m = mean(d);
@@ -32,4 +32,12 @@ export function pairedT(d: readonly number[], level = 0.95): PairedTResult {
   const t = m / se;
   const q = tQuantile(upperProbability(level), n - 1);
   return { n, meanDiff: m, sdDiff: sd, t, df: n - 1, p: tTwoSidedP(t, n - 1), ci: [m - q * se, m + q * se], notes: [] };
+}
+
+/** Paired t on the finite differences (a missing difference is left out and noted). */
+export function pairedT(d: readonly number[], level = 0.95): PairedTResult {
+  const c = completeValues(d);
+  const res = pairedTComplete(c.d, level);
+  res.notes.unshift(...missingNote(c.dropped));
+  return res;
 }

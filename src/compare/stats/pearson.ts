@@ -8,7 +8,7 @@
  * 1915;10:507–521 and Metron 1921;1:3–32 (t = r√((n−2)/(1−r²)) on n − 2 df; z = atanh r
  * with SE 1/√(n − 3)).
  */
-import { isConstant, sumCrossProducts, sumSquares, upperProbability } from './descriptive.js';
+import { isConstant, sumCrossProducts, sumSquares, upperProbability, completePairs, missingNote } from './descriptive.js';
 import { normalQuantile, tTwoSidedP } from './distributions.js';
 
 export interface CorrelationResult {
@@ -20,8 +20,7 @@ export interface CorrelationResult {
   notes: string[];
 }
 
-export function pearson(x: readonly number[], y: readonly number[], level = 0.95): CorrelationResult {
-  if (x.length !== y.length) throw new RangeError('pearson: x and y must have the same length');
+function pearsonComplete(x: readonly number[], y: readonly number[], level: number): CorrelationResult {
   const n = x.length;
   if (n < 3) return { n, r: null, p: null, ci: null, notes: [`${n} pairs: a correlation needs at least 3`] };
   if (isConstant(x) || isConstant(y)) {
@@ -49,4 +48,13 @@ export function correlationInference(r: number, n: number, level = 0.95): { p: n
     ci = [Math.tanh(z - h), Math.tanh(z + h)];
   } else notes.push('n = 3: Fisher-z interval needs n > 3');
   return { p, ci, notes };
+}
+
+/** Pearson's r on the complete pairs (a pair with a missing value is left out and noted). */
+export function pearson(x: readonly number[], y: readonly number[], level = 0.95): CorrelationResult {
+  if (x.length !== y.length) throw new RangeError('pearson: x and y must have the same length');
+  const c = completePairs(x, y);
+  const res = pearsonComplete(c.x, c.y, level);
+  res.notes.unshift(...missingNote(c.dropped));
+  return res;
 }

@@ -10,7 +10,7 @@
  * The regression formulas are the textbook ones (e.g. Armitage, Berry & Matthews,
  * Statistical Methods in Medical Research, 4th ed., §7.2).
  */
-import { isConstant, mean, sumCrossProducts, sumSquares, upperProbability } from './descriptive.js';
+import { isConstant, mean, sumCrossProducts, sumSquares, upperProbability, completePairs, missingNote } from './descriptive.js';
 import { tQuantile, tTwoSidedP } from './distributions.js';
 
 export interface ProportionalBiasResult {
@@ -24,8 +24,7 @@ export interface ProportionalBiasResult {
   notes: string[];
 }
 
-export function proportionalBias(a: readonly number[], b: readonly number[], level = 0.95): ProportionalBiasResult {
-  if (a.length !== b.length) throw new RangeError('proportionalBias: a and b must have the same length');
+function proportionalBiasComplete(a: readonly number[], b: readonly number[], level: number): ProportionalBiasResult {
   const n = a.length;
   const none = { n, slope: null, intercept: null, slopeSE: null, slopeCI: null, p: null };
   if (n < 3) return { ...none, notes: [`${n} pairs: a regression needs at least 3`] };
@@ -46,4 +45,13 @@ export function proportionalBias(a: readonly number[], b: readonly number[], lev
     return { n, slope, intercept, slopeSE: 0, slopeCI: [slope, slope], p: null, notes: ['differences lie exactly on a line: no residual variance, p undefined'] };
   }
   return { n, slope, intercept, slopeSE: se, slopeCI: [slope - t * se, slope + t * se], p: tTwoSidedP(slope / se, n - 2), notes: [] };
+}
+
+/** Proportional bias on the complete pairs (a pair with a missing value is left out and noted). */
+export function proportionalBias(a: readonly number[], b: readonly number[], level = 0.95): ProportionalBiasResult {
+  if (a.length !== b.length) throw new RangeError('proportionalBias: a and b must have the same length');
+  const c = completePairs(a, b);
+  const res = proportionalBiasComplete(c.x, c.y, level);
+  res.notes.unshift(...missingNote(c.dropped));
+  return res;
 }

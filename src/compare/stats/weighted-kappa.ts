@@ -15,7 +15,7 @@
  *   w̄_i. = Σ_j p_.j w_ij, w̄_.j = Σ_i p_i. w_ij; and the null variance for the test of κw = 0:
  *   var0 = [Σ p_i. p_.j (w_ij − (w̄_i. + w̄_.j))² − pe²] / (n (1 − pe)²)).
  */
-import { upperProbability } from './descriptive.js';
+import { completePairs, missingNote, upperProbability } from './descriptive.js';
 import { normalQuantile, normalSf } from './distributions.js';
 
 export type KappaWeights = 'linear' | 'quadratic' | 'unweighted' | number[][];
@@ -122,6 +122,10 @@ export function weightedKappaFromTable(table: readonly (readonly number[])[], op
  */
 export function weightedKappa(a: readonly number[], b: readonly number[], opts: { categories?: readonly number[]; weights?: KappaWeights; level?: number } = {}): WeightedKappaResult {
   if (a.length !== b.length) throw new RangeError('weightedKappa: a and b must have the same length');
+  // A pair with a missing score (NaN, ±∞) is left out and noted; other off-scale scores are errors.
+  const c = completePairs(a, b);
+  a = c.x;
+  b = c.y;
   const cats = opts.categories ?? [0, 1, 2, 3];
   const index = new Map(cats.map((v, i) => [v, i]));
   const table = cats.map(() => cats.map(() => 0));
@@ -131,5 +135,7 @@ export function weightedKappa(a: readonly number[], b: readonly number[], opts: 
     if (ia === undefined || ib === undefined) throw new RangeError(`weightedKappa: score ${ia === undefined ? a[i] : b[i]} is not one of ${cats.join(', ')}`);
     table[ia]![ib]! += 1;
   }
-  return weightedKappaFromTable(table, { ...(opts.weights !== undefined ? { weights: opts.weights } : {}), ...(opts.level !== undefined ? { level: opts.level } : {}) });
+  const res = weightedKappaFromTable(table, { ...(opts.weights !== undefined ? { weights: opts.weights } : {}), ...(opts.level !== undefined ? { level: opts.level } : {}) });
+  res.notes.unshift(...missingNote(c.dropped));
+  return res;
 }

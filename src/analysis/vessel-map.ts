@@ -1,0 +1,205 @@
+/**
+ * The vessel map of one clip: which vessels are there, where, how long and how wide.
+ *
+ *   stabilised mean ──segment.ts (core: normalise, vesselness, threshold, thin, graph)──▶ chains
+ *                   ──vessel-graph.ts (join through junctions where a vessel continues)──▶ vessels
+ *                   ──diameter.ts (blurred-cylinder fits across the centerline)──▶ diameters
+ *                   ──core: grid crossings; metrics/region.ts: lengths by quadrant──▶ metric inputs
+ *
+ * Everything is in reference-frame px; the analysed region bounds the segmentation (nothing
+ * outside it is segmented, so no vessel seen by only some frames enters the metrics).
+ */
+import type { CoreBackend } from '../backend/types.js';
+import { isSmallVessel } from '../metrics/clip.js';
+import { polylineLengthUmByQuadrant } from '../metrics/region.js';
+import type { AnalysedRegion, PixelScale, PointPx, SegmentInput } from '../metrics/types.js';
+import { measureDiameter } from './diameter.js';
+import { segmentImage, type SegmentResult } from './segment.js';
+import type { SegmentParams } from './segment-params.js';
+import { joinChains, type VesselPath } from './vessel-graph.js';
+
+/**
+ * Hysteresis band of the grid-crossing count, px: the smoothed centerline must pass more than
+ * this beyond a grid line to count as crossing it, so one that wiggles along a line counts
+ * once (the centerline's own noise after smoothing is a few tenths of a pixel).
+ */
+export const GRID_CROSSING_BAND_PX = 1;
+
+export interface MappedVessel {
+  id: string;
+  /** Smoothed centerline, reference-frame px. */
+  polylinePx: PointPx[];
+  /** Centerline length inside the analysed region, µm, and its split over the quadrants (TL, TR, BL, BR). */
+  lengthUm: number;
+  lengthUmByQuadrant: [number, number, number, number];
+  /** Crossings with the De Backer grid lines [h¼, h½, h¾, v¼, v½, v¾] (counted in the core). */
+  gridCrossings: [number, number, number, number, number, number];
+  /** Median fitted diameter over the interior, µm, and its range; the vesselness estimate when no profile could be fitted. */
+  diameterUm: number;
+  diameterRangeUm: [number, number];
+  /** 'profile-fit' or 'vesselness-scale' (fallback for vessels too short or at the edge). */
+  diameterMethod: 'profile-fit' | 'vesselness-scale';
+  small: boolean;
+  /** Centerline chains joined into this vessel. */
+  pieces: number;
+  closedLoop: boolean;
+}
+
+export interface VesselMap {
+  segmentation: SegmentResult;
+  vessels: MappedVessel[];
+}
+
+export interface VesselMapOptions {
+  core: CoreBackend;
+  /** Temporal SD image of the stabilised frames (stabilise.ts), or null for a still. */
+  temporalSd?: Float32Array | null;
+  /** Weight of the temporal SD in the evidence image (see evidenceImage); default TEMPORAL_SD_WEIGHT. */
+  temporalSdWeight?: number;
+  smallVesselMaxUm: number;
+  params?: Partial<SegmentParams>;
+}
+
+/** Segments the stabilised mean inside the region and builds the vessel list. */
+export function mapVessels(
+  mean: Float32Array,
+  width: number,
+  height: number,
+  region: AnalysedRegion,
+  scale: PixelScale,
+  o: VesselMapOptions,
+): VesselMap {
+  const roi = new Uint8Array(width * height);
+  for (let y = region.y; y < region.y + region.height; y++) roi.fill(1, y * width + region.x, y * width + region.x + region.width);
+  const evidence = o.temporalSd ? evidenceImage(mean, o.temporalSd, roi, width, o.temporalSdWeight ?? TEMPORAL_SD_WEIGHT) : mean;
+  const seg = segmentImage(evidence, width, height, scale, o.params, { roi, backend: o.core, smallVesselMaxUm: o.smallVesselMaxUm });
+  const umPx = seg.derived.umPerPxFilters;
+  const paths = joinChains(seg.segments.map((s) => ({ ...s, diameterPx: s.diameterUm / umPx })));
+  const vessels: MappedVessel[] = [];
+  for (const p of paths) {
+    const v = describeVessel(p, seg, mean, region, scale, o, vessels.length);
+    if (v !== null) vessels.push(v);
+  }
+  return { segmentation: seg, vessels };
+}
+
+function describeVessel(
+  p: VesselPath,
+  seg: SegmentResult,
+  mean: Float32Array,
+  region: AnalysedRegion,
+  scale: PixelScale,
+  o: VesselMapOptions,
+  index: number,
+): MappedVessel | null {
+  const q = polylineLengthUmByQuadrant(p.polyline, region, scale);
+  const lengthUm = q[0] + q[1] + q[2] + q[3];
+  if (!(lengthUm > 0)) return null;
+  // Length-weighted first estimate over the pieces (vesselness scale).
+  let wsum = 0;
+  let dsum = 0;
+  for (const piece of p.pieces) {
+    const s = seg.segments[piece.chain]!;
+    wsum += s.lengthUm;
+    dsum += s.lengthUm * s.diameterUm;
+  }
+  const firstEstimateUm = wsum > 0 ? dsum / wsum : seg.segments[p.pieces[0]!.chain]!.diameterUm;
+  const avoid: PointPx[] = p.joins.map((k) => p.polyline[k]!);
+  if (p.startsAtJunction) avoid.push(p.polyline[0]!);
+  if (p.endsAtJunction) avoid.push(p.polyline[p.polyline.length - 1]!);
+  const d = measureDiameter(mean, seg.width, seg.height, p.polyline, scale, { firstEstimateUm, avoid });
+  const diameterUm = d?.diameterUm ?? firstEstimateUm;
+  const crossings = o.core.gridCrossings(polylineXY(p.polyline), region.x, region.y, region.width, region.height, GRID_CROSSING_BAND_PX);
+  return {
+    id: `v${index}`,
+    polylinePx: p.polyline,
+    lengthUm,
+    lengthUmByQuadrant: q,
+    gridCrossings: Array.from(crossings) as MappedVessel['gridCrossings'],
+    diameterUm,
+    diameterRangeUm: d?.rangeUm ?? [firstEstimateUm, firstEstimateUm],
+    diameterMethod: d !== null ? 'profile-fit' : 'vesselness-scale',
+    small: isSmallVessel(diameterUm, o.smallVesselMaxUm),
+    pieces: p.pieces.length,
+    closedLoop: p.closedLoop,
+  };
+}
+
+/**
+ * Weight of the temporal SD: flowing red cells make a vessel's grey level vary from frame to
+ * frame while the tissue around it is static, so a faint capillary that an observer sees
+ * only because its cells move is made darker in the image that is segmented by
+ * weight × (its temporal SD above the field's median SD). Stopped vessels keep their
+ * contrast in the mean; the tissue texture has no temporal SD. Chosen on the phantom set.
+ */
+export const TEMPORAL_SD_WEIGHT = 4;
+
+/**
+ * The image segmented for a clip: the mean, darkened where the grey level varies over time
+ * for a reason other than residual motion.
+ *
+ * Residual motion (registration error, compression, warp) also makes pixels vary, in
+ * proportion to the local gradient of the mean: a shift ε gives a change ε·|∇I|. So the
+ * variance explained by motion, b·|∇I|², is removed first, with b fitted by least squares of
+ * SD² on |∇I|² over the region (b = cov/var, b ≥ 0) — otherwise the walls of a venule light
+ * up and are traced as two vessels. What is left is the variance of moving cells inside
+ * lumens, where the mean's gradient is small.
+ */
+export function evidenceImage(mean: Float32Array, sd: Float32Array, roi: Uint8Array, width: number, weight: number): Float32Array {
+  const n = mean.length;
+  const height = n / width;
+  const g2 = new Float64Array(n);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const gx = (mean[i + 1]! - mean[i - 1]!) / 2;
+      const gy = (mean[i + width]! - mean[i - width]!) / 2;
+      g2[i] = gx * gx + gy * gy;
+    }
+  }
+  let sw = 0, sg = 0, ss = 0, sgg = 0, sgs = 0;
+  for (let i = 0; i < n; i++) {
+    if (roi[i] === 0) continue;
+    const v = sd[i]! * sd[i]!;
+    sw++;
+    sg += g2[i]!;
+    ss += v;
+    sgg += g2[i]! * g2[i]!;
+    sgs += g2[i]! * v;
+  }
+  const varG = sw > 0 ? sgg / sw - (sg / sw) ** 2 : 0;
+  const b = varG > 0 ? Math.max(0, (sgs / sw - (sg / sw) * (ss / sw)) / varG) : 0;
+  const rest = new Float32Array(n);
+  const inside: number[] = [];
+  for (let i = 0; i < n; i++) {
+    rest[i] = Math.sqrt(Math.max(0, sd[i]! * sd[i]! - b * g2[i]!));
+    if (roi[i] !== 0) inside.push(rest[i]!);
+  }
+  inside.sort((p, q) => p - q);
+  const floor = inside.length > 0 ? inside[inside.length >> 1]! : 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = mean[i]! - weight * Math.max(0, rest[i]! - floor);
+  return out;
+}
+
+/** A polyline as interleaved x, y (float64) for the core. */
+export function polylineXY(pts: readonly PointPx[]): Float64Array {
+  const out = new Float64Array(2 * pts.length);
+  pts.forEach((q, k) => {
+    out[2 * k] = q[0];
+    out[2 * k + 1] = q[1];
+  });
+  return out;
+}
+
+/** The metric inputs of the vessels (flow classes from the flow stage when it ran, else null). */
+export function metricInputs(vessels: readonly MappedVessel[]): SegmentInput[] {
+  return vessels.map((v) => ({
+    id: v.id,
+    lengthUm: v.lengthUm,
+    lengthUmByQuadrant: v.lengthUmByQuadrant,
+    diameterUm: v.diameterUm,
+    flowClass: null,
+    gridCrossings: v.gridCrossings,
+  }));
+}

@@ -1,0 +1,400 @@
+/**
+ * Velocity, stops and flow class of one space-time diagram.
+ *
+ * 1. Columns: the longest run of path samples inside the frame in every measured row.
+ * 2. Rows are high-passed along the path (illumination and tissue mottle out, the RBC /
+ *    plasma-gap pattern kept).
+ * 3. Stops, a positive finding (the barcode sign): a frame pair stopLagS apart is stopped when
+ *    its row changed by no more than noise — the noise measured on the pair itself from the two
+ *    half-lumen lines (their difference holds noise and static structure only, and the static
+ *    part cancels between the two frames) — and the row is textured at the scale of cells. An
+ *    interval between two frames is stopped when a stopped pair covers it. Intervals next to a
+ *    dropped or duplicated frame are gaps: neither stopped nor moving, outside the analysed time.
+ * 4. Per window (windowS): the moving frames are demeaned over time (the static background
+ *    out), consecutive moving pairs pooled into one normalised cross-correlation over all
+ *    shifts the path allows (overlap ≥ minOverlap); its most significant peak (z-score against
+ *    the no-streak SD for its overlap) is the displacement per frame, then refined at the
+ *    longest lag that keeps the streak inside the path (precision grows with the lag). No
+ *    significant peak while not stopped: the pattern moved further than the path resolves —
+ *    faster than resolvable, counted at the path's upper bound, never a stop.
+ * 5. The vessel: stopped fraction over the analysed time; moving speed = the windows' streak
+ *    speeds averaged by moving time; mean speed (stops included) = moving speed × moving share;
+ *    censored "above" when most of the moving time had no resolvable streak (bound: the mean
+ *    with those windows at the upper bound); the class from the shared thresholds
+ *    (src/metrics/flow-thresholds.ts).
+ *
+ * Methods: space-time diagrams (Ellis et al. 1992); displacement by cross-correlation of line
+ * profiles at a known time lag (Wayland & Johnson 1967; Japee et al. 2004); stops as the
+ * static "barcode" of a column of cells (Dobbe et al. 2008; Ince 2018 consensus).
+ */
+import { classifyVelocity } from '../metrics/flow-thresholds.js';
+import type { VelocityEstimate } from '../metrics/types.js';
+import { highPass, ncc0, peak, pooledNcc, rowSd } from './correlate.js';
+import type { FlowParams } from './params.js';
+import type { VesselFlow } from './types.js';
+
+export interface StdRows {
+  /** One entry per row in time order; null for a gap. Values NaN where the sample left the frame. */
+  rows: (Float32Array | null)[];
+  /** Per row: left line − right line across the lumen (noise reference), or null. */
+  diffs: (Float32Array | null)[];
+  stepUm: number;
+  rowStepS: number;
+}
+
+export interface FlowEstimate extends Omit<VesselFlow, 'id'> {
+  usedColumns: [number, number] | null;
+  slopeColumnsPerRow: number | null;
+}
+
+interface WindowResult {
+  known: number;
+  stopped: number;
+  moving: number;
+  /** Moving speed, µm/s (censored: the upper bound); null when undecided. */
+  movingSpeed: number | null;
+  censored: boolean;
+  /** Signed displacement per row, columns (measured windows). */
+  dCols: number | null;
+  quality: number;
+  pairsAt?: PairsAt;
+}
+
+type PairsAt = (k: number) => [Float32Array, Float32Array][];
+
+/**
+ * The streak of a set of moving frame pairs: pooled NCC at lag 1 over all shifts |s| ≤ sMax,
+ * its peak, then refined at the longest lag k ≤ maxLagFrames keeping k·d inside 0.6·sMax.
+ * Returns the displacement per row (columns, signed) and the peak correlation; 'none' when
+ * no peak reaches minPeakCorrelation; null without pairs.
+ */
+function streak(pairsAt: PairsAt, sMax: number, minOverlap: number, stepUm: number, p: FlowParams): { d: number; q: number } | 'none' | null {
+  const pairs1 = pairsAt(1);
+  if (pairs1.length === 0) return null;
+  const c1 = pooledNcc(pairs1, -sMax, sMax, minOverlap);
+  // Significance: under no streak the pooled NCC at shift s has SD ≈ sqrt(c / (overlap · pairs)),
+  // c the pattern's correlation length in samples; the peak is chosen by this z-score (a short
+  // overlap at a large shift must not win by chance) and must reach both bars.
+  const L = pairs1[0]![0].length;
+  const cl = Math.max(1, p.patternCorrelationUm / stepUm);
+  const z = new Float64Array(c1.length).fill(Number.NaN);
+  for (let i = 0; i < c1.length; i++) {
+    if (Number.isFinite(c1[i]!)) z[i] = c1[i]! * Math.sqrt(((L - Math.abs(i - sMax)) * pairs1.length) / cl);
+  }
+  const pz = peak(z);
+  if (pz === null || pz.value < p.minPeakZ || c1[pz.index]! < p.minPeakCorrelation) return 'none';
+  const pk = peak(c1, pz.index, pz.index);
+  if (pk === null) return 'none';
+  {
+    const l = pz.index > 0 ? c1[pz.index - 1]! : Number.NaN;
+    const r = pz.index < c1.length - 1 ? c1[pz.index + 1]! : Number.NaN;
+    const v = c1[pz.index]!;
+    const den = l - 2 * v + r;
+    pk.offset = Number.isFinite(den) && den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / den)) : 0;
+  }
+  let d = pk.index - sMax + pk.offset;
+  let q = pk.value;
+  const k = Math.min(p.maxLagFrames, Math.floor((0.6 * sMax) / Math.max(Math.abs(d), 0.5)));
+  if (k >= 2) {
+    const pairsK = pairsAt(k);
+    if (pairsK.length > 0) {
+      const half = Math.max(2, Math.ceil(0.3 * k * Math.abs(d)));
+      const lo = Math.max(-sMax, Math.round(k * d) - half);
+      const hi = Math.min(sMax, Math.round(k * d) + half);
+      const ck = pooledNcc(pairsK, lo, hi, minOverlap);
+      const pk2 = peak(ck);
+      if (pk2 !== null && pk2.value >= p.minPeakCorrelation && pk2.index > 0 && pk2.index < ck.length - 1) {
+        d = (lo + pk2.index + pk2.offset) / k;
+        q = Math.max(q, pk2.value);
+      }
+    }
+  }
+  return { d, q: Math.min(1, q) };
+}
+
+const nullVelocity: VelocityEstimate = { valueUmPerS: null, lowerBoundUmPerS: null, upperBoundUmPerS: null, censored: null };
+
+function unclassified(reason: string, extra: Partial<FlowEstimate> = {}): FlowEstimate {
+  return {
+    velocity: nullVelocity,
+    measurableRangeUmPerS: null,
+    confidence: 0,
+    series: { stepS: 0, valuesUmPerS: [] },
+    stoppedFraction: null,
+    flowClass: null,
+    reason,
+    direction: 0,
+    usedColumns: null,
+    slopeColumnsPerRow: null,
+    ...extra,
+  };
+}
+
+/** Running mean of (a − b) over ± r samples (valid for r ≤ i < n − r). */
+function smooth(a: Float32Array, b: Float32Array, r: number): Float64Array {
+  const n = a.length;
+  const pre = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) pre[i + 1] = pre[i]! + a[i]! - b[i]!;
+  const out = new Float64Array(n);
+  for (let i = r; i < n - r; i++) out[i] = (pre[i + r + 1]! - pre[i - r]!) / (2 * r + 1);
+  return out;
+}
+
+/** The longest run of columns finite in every present row. */
+export function usableColumns(rows: (Float32Array | null)[]): [number, number] | null {
+  const first = rows.find((r) => r !== null);
+  if (first === undefined || first === null) return null;
+  const L = first.length;
+  const ok = new Uint8Array(L).fill(1);
+  for (const r of rows) {
+    if (r === null) continue;
+    for (let i = 0; i < L; i++) if (!Number.isFinite(r[i]!)) ok[i] = 0;
+  }
+  let best: [number, number] | null = null;
+  let start = -1;
+  for (let i = 0; i <= L; i++) {
+    if (i < L && ok[i]) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (best === null || i - 1 - start > best[1] - best[0]) best = [start, i - 1];
+      start = -1;
+    }
+  }
+  return best;
+}
+
+export function estimateFlow(std: StdRows, p: FlowParams): FlowEstimate {
+  const { rows, stepUm, rowStepS } = std;
+  const T = rows.length;
+  const cols = usableColumns(rows);
+  if (cols === null) return unclassified('path not inside the frame');
+  const L = cols[1] - cols[0] + 1;
+  if (L * stepUm < p.minPathLengthUm) return unclassified(`path shorter than ${p.minPathLengthUm} µm inside the frame`, { usedColumns: cols });
+  const minOverlap = Math.max(Math.ceil(L * p.minOverlapFraction), Math.ceil(p.minOverlapUm / stepUm));
+  const sMax = L - minOverlap;
+  if (sMax < 2) return unclassified('path too short to resolve a displacement', { usedColumns: cols });
+  const hiUmPerS = (sMax * stepUm) / rowStepS;
+  const kS = Math.max(1, Math.round(p.stopLagS / rowStepS));
+  const loUmPerS = stepUm / (kS * rowStepS);
+  const range: [number, number] = [loUmPerS, hiUmPerS];
+  if (hiUmPerS <= p.sluggishMaxMeanSpeedUmPerS) {
+    return unclassified('path too short: its fastest resolvable speed is under the sluggish threshold', { usedColumns: cols, measurableRangeUmPerS: range });
+  }
+
+  // High-passed rows over the usable columns.
+  const hpR = Math.max(1, Math.round(p.highPassRadiusUm / stepUm));
+  const hp: (Float32Array | null)[] = rows.map((r) => (r === null ? null : highPass(r.slice(cols[0], cols[1] + 1), hpR)));
+  // Texture at the scale of single cells (± stopTextureRadiusUm): what a barcode of RBCs has and
+  // a blurred (out-of-focus) or featureless column lacks.
+  const fineR = Math.max(1, Math.round(p.stopTextureRadiusUm / stepUm));
+  const sdFine = hp.map((r) => (r === null ? 0 : rowSd(highPass(r, fineR))));
+  const diffs = std.diffs.map((r) => (r === null ? null : r.slice(cols[0], cols[1] + 1)));
+
+  // Stop test on pairs (t, t + kS): the change of the row, D = mean (a − b)², against its noise.
+  // The row is the mean of two half-lumen lines l, r with independent noise of variance σ²;
+  // (l − r) keeps their static difference and noise, so ν = mean ((l−r)_a − (l−r)_b)² = 4σ²
+  // exactly when nothing but noise changed, and a stopped pair has D = var(noise of a − b) = σ².
+  // ratio = 4D / ν ≈ 1 stopped, ≫ 1 moving. Texture: var(fine row) / (σ²/2) ≥ stopMinTextureSnr.
+  const sm = Math.max(1, Math.round(p.stopSmoothUm / stepUm));
+  const pairStop = new Int8Array(T).fill(-1); // -1 no pair, 0 moving, 1 stopped
+  const pairCorr = new Float64Array(T);
+  for (let t = 0; t + kS < T; t++) {
+    const a = hp[t];
+    const b = hp[t + kS];
+    const da = diffs[t];
+    const db = diffs[t + kS];
+    if (a == null || b == null || da == null || db == null) continue;
+    // Both differences are smoothed alike along the path (± stopSmoothUm): the interpolation
+    // phase of a sharp barcode changes with sub-pixel camera motion and would read as change;
+    // smoothing both sides the same way keeps the ratio's noise calibration.
+    const x = smooth(a, b, sm);
+    const y = smooth(da, db, sm);
+    let D = 0;
+    let nu = 0;
+    for (let i = sm; i < L - sm; i++) {
+      D += x[i]! * x[i]!;
+      nu += y[i]! * y[i]!;
+    }
+    D /= L - 2 * sm;
+    nu /= L - 2 * sm;
+    const ratio = nu > 0 ? (4 * D) / nu : Number.POSITIVE_INFINITY;
+    const noiseRow = (nu * (2 * sm + 1)) / 8; // noise variance of one unsmoothed row (mean of the two lines)
+    const texSd = Math.min(sdFine[t]!, sdFine[t + kS]!);
+    const tex = texSd * texSd;
+    pairCorr[t] = ncc0(a, b);
+    // Unchanged up to noise, and textured at the cell scale.
+    pairStop[t] = ratio <= p.stopMaxNoiseRatio && tex >= p.stopMinTextureSnr * noiseRow ? 1 : 0;
+  }
+  // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair
+  // covers it (a stopped pair means every interval inside it is stopped: rows a … a + kS show
+  // the same pattern), moving when covering pairs exist and none is stopped, unknown when a gap
+  // leaves no covering pair. Stops shorter than stopLagS are not seen.
+  const nI = Math.max(0, T - 1);
+  const state = new Int8Array(nI).fill(-1);
+  for (let i = 0; i < nI; i++) {
+    if (hp[i] === null || hp[i + 1] === null) continue;
+    // No covering pair evaluated (a gap within stopLagS): no evidence either way, unknown.
+    for (let a = Math.max(0, i - kS + 1); a <= i; a++) {
+      if (pairStop[a] === 1) {
+        state[i] = 1;
+        break;
+      }
+      if (pairStop[a] === 0) state[i] = 0;
+    }
+  }
+
+  // Windows of intervals.
+  const nW = Math.max(2, Math.round(p.windowS / rowStepS));
+  const bounds: [number, number][] = [];
+  for (let s = 0; s < nI; s += nW) bounds.push([s, Math.min(nI, s + nW)]);
+  if (bounds.length > 1 && bounds[bounds.length - 1]![1] - bounds[bounds.length - 1]![0] < nW / 2) {
+    const last = bounds.pop()!;
+    bounds[bounds.length - 1]![1] = last[1];
+  }
+  const movingRow = (t: number): boolean => hp[t] !== null && ((t > 0 && state[t - 1] === 0) || (t < nI && state[t] === 0));
+  const windows: WindowResult[] = bounds.map(([i0, i1]) => {
+    let known = 0;
+    let stopped = 0;
+    let stopQ = 0;
+    for (let i = i0; i < i1; i++) {
+      if (state[i]! < 0) continue;
+      known++;
+      if (state[i] === 1) stopped++;
+    }
+    const moving = known - stopped;
+    for (let t = i0; t < i1; t++) if (pairStop[t] === 1) stopQ = Math.max(stopQ, pairCorr[t]!);
+    if (known === 0) return { known, stopped, moving, movingSpeed: null, censored: false, dCols: null, quality: 0 };
+    if (moving === 0) return { known, stopped, moving, movingSpeed: 0, censored: false, dCols: 0, quality: stopQ };
+    // Temporal mean of the moving rows over this window and its neighbours.
+    const ctx0 = Math.max(0, i0 - nW);
+    const ctx1 = Math.min(T - 1, i1 + nW);
+    const mean = new Float64Array(L);
+    let nm = 0;
+    for (let t = ctx0; t <= ctx1; t++) {
+      if (!movingRow(t)) continue;
+      const r = hp[t]!;
+      for (let i = 0; i < L; i++) mean[i] += r[i]!;
+      nm++;
+    }
+    const dm = new Map<number, Float32Array>();
+    const demeaned = (t: number): Float32Array => {
+      let r = dm.get(t);
+      if (r === undefined) {
+        const h = hp[t]!;
+        r = new Float32Array(L);
+        for (let i = 0; i < L; i++) r[i] = nm >= 4 ? h[i]! - mean[i]! / nm : h[i]!;
+        dm.set(t, r);
+      }
+      return r;
+    };
+    const pairsAt = (k: number): [Float32Array, Float32Array][] => {
+      const out: [Float32Array, Float32Array][] = [];
+      for (let t = i0; t < i1; t++) {
+        if (t + k >= T || hp[t] === null || hp[t + k] === null) continue;
+        let ok = true;
+        for (let i = t; i < t + k; i++) if (state[i] !== 0) ok = false;
+        if (ok) out.push([demeaned(t), demeaned(t + k)]);
+      }
+      return out;
+    };
+    const st = streak(pairsAt, sMax, minOverlap, stepUm, p);
+    if (st === null) return { known, stopped, moving, movingSpeed: null, censored: false, dCols: null, quality: 0, pairsAt };
+    if (st === 'none') return { known, stopped, moving, movingSpeed: hiUmPerS, censored: true, dCols: null, quality: 0.5, pairsAt };
+    const speed = (Math.abs(st.d) * stepUm) / rowStepS;
+    return { known, stopped, moving, movingSpeed: speed, censored: false, dCols: st.d, quality: st.q, pairsAt };
+  });
+
+  // The vessel's moving speed: the mean of its windows' streak speeds, weighted by moving time.
+  // Windows without a peak of their own are faster than resolvable only when the vessel is
+  // near its bound; otherwise (a noisy window in a vessel whose streak is well inside the
+  // range) they are undecided, not censored.
+  let vw = 0;
+  let vs = 0;
+  for (const w of windows) {
+    if (w.movingSpeed === null || w.censored || w.moving === 0) continue;
+    vw += w.moving;
+    vs += w.movingSpeed * w.moving;
+  }
+  const vesselSpeed = vw > 0 ? vs / vw : null;
+  if (vesselSpeed !== null && vesselSpeed < 0.7 * hiUmPerS) {
+    for (const w of windows) {
+      if (w.censored) {
+        w.censored = false;
+        w.movingSpeed = null;
+        w.quality = 0;
+      }
+    }
+  }
+
+  const knownTotal = windows.reduce((s, w) => s + w.known, 0);
+  const analysedS = knownTotal * rowStepS;
+  const stepS = nW * rowStepS;
+  const series = windows.map((w) => (w.movingSpeed === null ? null : (w.movingSpeed * w.moving) / w.known));
+  if (analysedS < p.minAnalysedS) {
+    return unclassified(`too few seconds analysed (${analysedS.toFixed(2)} s < ${p.minAnalysedS} s)`, { usedColumns: cols, measurableRangeUmPerS: range, series: { stepS, valuesUmPerS: series } });
+  }
+  const stoppedTotal = windows.reduce((s, w) => s + w.stopped, 0);
+  const stoppedFraction = stoppedTotal / knownTotal;
+  let decidedKnown = 0;
+  let speedSum = 0;
+  let movingDecided = 0;
+  let movingCensored = 0;
+  let qSum = 0;
+  let dSum = 0;
+  let dW = 0;
+  for (const w of windows) {
+    if (w.movingSpeed === null) continue;
+    decidedKnown += w.known;
+    speedSum += (w.movingSpeed * w.moving);
+    movingDecided += w.moving;
+    if (w.censored) movingCensored += w.moving;
+    qSum += w.quality * w.known;
+    if (w.dCols !== null && w.moving > 0 && !w.censored) {
+      dSum += w.dCols * w.moving;
+      dW += w.moving;
+    }
+  }
+  if (decidedKnown === 0 && stoppedTotal === 0) return unclassified('no window could be decided', { usedColumns: cols, measurableRangeUmPerS: range });
+  const movingShare = 1 - stoppedFraction;
+  // Mean speed over the analysed time, stops included: the vessel's streak speed × its moving
+  // share; windows faster than resolvable enter at the upper bound (a lower bound of the mean).
+  const windowMean = decidedKnown > 0 ? speedSum / decidedKnown : 0;
+  const censoredShare = movingDecided > 0 ? movingCensored / movingDecided : 0;
+  let meanSpeed: number;
+  let velocity: VelocityEstimate;
+  if (movingShare === 0) {
+    meanSpeed = 0;
+    velocity = { valueUmPerS: null, lowerBoundUmPerS: 0, upperBoundUmPerS: loUmPerS, censored: 'below' };
+  } else if (vesselSpeed === null || censoredShare > 0.5) {
+    // No streak in most of the moving time: faster than resolvable. Perfused, never a guess;
+    // the bound is the mean with those windows at the path's upper bound.
+    meanSpeed = windowMean > 0 ? windowMean : hiUmPerS * movingShare;
+    velocity = { valueUmPerS: null, lowerBoundUmPerS: meanSpeed, upperBoundUmPerS: null, censored: 'above' };
+  } else {
+    // Windows faster than resolvable (a minority here) enter at the upper bound.
+    meanSpeed = ((vs + hiUmPerS * movingCensored) / (vw + movingCensored)) * movingShare;
+    velocity = meanSpeed < loUmPerS
+      ? { valueUmPerS: null, lowerBoundUmPerS: 0, upperBoundUmPerS: loUmPerS, censored: 'below' }
+      : { valueUmPerS: meanSpeed, lowerBoundUmPerS: meanSpeed, upperBoundUmPerS: meanSpeed, censored: null };
+  }
+  const confidence = knownTotal > 0 ? (decidedKnown / knownTotal) * (decidedKnown > 0 ? qSum / decidedKnown : 0) : 0;
+  const flowClass = classifyVelocity({ stoppedFraction, meanUmPerS: meanSpeed }, {
+    noFlowMinStoppedFraction: p.noFlowMinStoppedFraction,
+    intermittentMinStoppedFraction: p.intermittentMinStoppedFraction,
+    sluggishMaxMeanSpeedUmPerS: p.sluggishMaxMeanSpeedUmPerS,
+  });
+  const slope = dW > 0 ? dSum / dW : null;
+  const direction: 1 | -1 | 0 = flowClass === 0 || slope === null || slope === 0 ? 0 : slope > 0 ? 1 : -1;
+  return {
+    velocity,
+    measurableRangeUmPerS: range,
+    confidence,
+    series: { stepS, valuesUmPerS: series },
+    stoppedFraction,
+    flowClass,
+    reason: null,
+    direction,
+    usedColumns: cols,
+    slopeColumnsPerRow: slope,
+  };
+}

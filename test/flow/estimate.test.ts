@@ -1,0 +1,143 @@
+/**
+ * The velocity estimator on small known space-time diagrams (scikit-image style: a pattern
+ * built so the answer is known exactly), one behaviour per test, each with its tolerance.
+ */
+import { describe, expect, test } from 'vitest';
+import { estimateFlow, usableColumns } from '../../src/flow/estimate.js';
+import { DEFAULT_FLOW_PARAMS, resolveFlowParams } from '../../src/flow/params.js';
+import { rng } from '../backend/helpers.js';
+
+const P = DEFAULT_FLOW_PARAMS;
+const FPS = 25;
+const STEP_UM = 1;
+
+/** A random RBC-like barcode (blobs 3–8 samples, contrast 20) as a function of position. */
+function barcode(seed: number, length: number): (x: number) => number {
+  const r = rng(seed);
+  const knots = Array.from({ length }, () => (r() < 0.5 ? 85 : 105));
+  // Smooth with a short box so the pattern is band-limited (sub-sample shifts interpolate).
+  return (x: number): number => {
+    const i = Math.floor(x);
+    const f = x - i;
+    const at = (j: number): number => knots[((j % length) + length) % length]!;
+    let s = 0;
+    for (let d = -1; d <= 1; d++) s += (1 - f) * at(i + d) + f * at(i + d + 1);
+    return s / 3;
+  };
+}
+
+/** STD rows: pattern moved by dPerRow samples per row; noise SD per half-line; null rows at gaps. */
+function makeStd(o: { cols: number; rows: number; dPerRow: number | ((t: number) => number); noise?: number; gaps?: number[]; seed?: number }) {
+  const pat = barcode(o.seed ?? 1, 4096);
+  const nr = rng((o.seed ?? 1) + 1000);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(nr() + 1e-12)) * Math.cos(2 * Math.PI * nr());
+  const sd = o.noise ?? 1;
+  const rows: (Float32Array | null)[] = [];
+  const diffs: (Float32Array | null)[] = [];
+  let x0 = 0;
+  for (let t = 0; t < o.rows; t++) {
+    if (t > 0) x0 += typeof o.dPerRow === 'number' ? o.dPerRow : o.dPerRow(t);
+    if (o.gaps?.includes(t)) {
+      rows.push(null);
+      diffs.push(null);
+      continue;
+    }
+    const row = new Float32Array(o.cols);
+    const diff = new Float32Array(o.cols);
+    for (let i = 0; i < o.cols; i++) {
+      const v = pat(i - x0 + 2000);
+      const l = v + sd * gauss();
+      const r = v + sd * gauss();
+      row[i] = (l + r) / 2;
+      diff[i] = l - r;
+    }
+    rows.push(row);
+    diffs.push(diff);
+  }
+  return { rows, diffs, stepUm: STEP_UM, rowStepS: 1 / FPS };
+}
+
+describe('estimateFlow on synthetic space-time diagrams', () => {
+  test('a pattern moving 6 samples per row: 150 µm/s, direction +1, class 2 (tolerance 2 %)', () => {
+    const e = estimateFlow(makeStd({ cols: 120, rows: 75, dPerRow: 6 }), P);
+    expect(e.velocity.censored).toBeNull();
+    expect(Math.abs(e.velocity.valueUmPerS! - 150) / 150).toBeLessThan(0.02);
+    expect(e.direction).toBe(1);
+    expect(e.flowClass).toBe(2);
+    expect(e.stoppedFraction).toBeLessThan(0.05);
+  });
+
+  test('moving the other way, 40 samples per row: 1000 µm/s, direction −1, class 3 (tolerance 2 %)', () => {
+    const e = estimateFlow(makeStd({ cols: 150, rows: 75, dPerRow: -40 }), P);
+    expect(Math.abs(e.velocity.valueUmPerS! - 1000) / 1000).toBeLessThan(0.02);
+    expect(e.direction).toBe(-1);
+    expect(e.flowClass).toBe(3);
+  });
+
+  test('a slow speed is refined through the longer lags: 1.3 samples per row = 32.5 µm/s (tolerance 5 %)', () => {
+    const e = estimateFlow(makeStd({ cols: 120, rows: 75, dPerRow: 1.3, noise: 0.5 }), P);
+    expect(e.velocity.valueUmPerS).not.toBeNull();
+    expect(Math.abs(e.velocity.valueUmPerS! - 32.5) / 32.5).toBeLessThan(0.05);
+  });
+
+  test('a static textured column is STOPPED (the barcode): class 0, stoppedFraction 1, direction 0', () => {
+    const e = estimateFlow(makeStd({ cols: 100, rows: 75, dPerRow: 0 }), P);
+    expect(e.stoppedFraction).toBeGreaterThanOrEqual(0.95);
+    expect(e.flowClass).toBe(0);
+    expect(e.direction).toBe(0);
+    expect(e.velocity.censored).toBe('below');
+  });
+
+  test('flow faster than the path resolves is censored above with the path bound, and perfused (class 3)', () => {
+    // 60 samples, overlap ≥ 20: resolvable ≤ 40 samples/row; the pattern jumps 200 per row.
+    const e = estimateFlow(makeStd({ cols: 60, rows: 75, dPerRow: 200 }), P);
+    expect(e.velocity.censored).toBe('above');
+    expect(e.velocity.valueUmPerS).toBeNull();
+    expect(e.velocity.lowerBoundUmPerS).toBeCloseTo(40 * STEP_UM * FPS, 6);
+    expect(e.measurableRangeUmPerS![1]).toBeCloseTo(1000, 6);
+    expect(e.flowClass).toBe(3);
+  });
+
+  test('featureless noise is never a stop (no texture): read as faster than resolvable', () => {
+    const rows = makeStd({ cols: 100, rows: 75, dPerRow: 0, noise: 1 });
+    const flat = { ...rows, rows: rows.rows.map((r) => r && r.map((_, i) => 95 + (r[i]! - Math.round(r[i]!)))) };
+    const e = estimateFlow(flat, P);
+    expect(e.flowClass).not.toBe(0);
+  });
+
+  test('intermittent: stopped 60 % of the time, then moving at 8 samples/row → class 1, stoppedFraction 0.6 (± 0.08)', () => {
+    const d = (t: number): number => (t < 45 ? 0 : 8);
+    const e = estimateFlow(makeStd({ cols: 120, rows: 75, dPerRow: d }), P);
+    expect(Math.abs(e.stoppedFraction! - 0.6)).toBeLessThan(0.08);
+    expect(e.flowClass).toBe(1);
+  });
+
+  test('dropped/duplicated frames are gaps, not stops: a moving vessel with 10 gaps stays class 2 with stoppedFraction < 0.05', () => {
+    const gaps = [5, 6, 17, 28, 29, 30, 41, 52, 63, 70];
+    const e = estimateFlow(makeStd({ cols: 120, rows: 75, dPerRow: 5, gaps }), P);
+    expect(e.stoppedFraction).toBeLessThan(0.05);
+    expect(e.flowClass).toBe(2);
+    expect(Math.abs(e.velocity.valueUmPerS! - 125) / 125).toBeLessThan(0.03);
+  });
+
+  test('too short a path or too few seconds give a null class with a reason', () => {
+    const short = estimateFlow(makeStd({ cols: 20, rows: 75, dPerRow: 5 }), P);
+    expect(short.flowClass).toBeNull();
+    expect(short.reason).toMatch(/shorter/);
+    const brief = estimateFlow(makeStd({ cols: 120, rows: 20, dPerRow: 5 }), P);
+    expect(brief.flowClass).toBeNull();
+    expect(brief.reason).toMatch(/too few seconds/);
+  });
+
+  test('usableColumns keeps the longest run inside the frame in every present row', () => {
+    const a = Float32Array.of(NaN, 1, 2, 3, NaN, 5);
+    const b = Float32Array.of(0, 1, 2, NaN, NaN, 5);
+    expect(usableColumns([a, null, b])).toEqual([1, 2]);
+  });
+
+  test('parameters are checked', () => {
+    expect(() => resolveFlowParams({ windowS: 0 })).toThrow(RangeError);
+    expect(() => resolveFlowParams({ intermittentMinStoppedFraction: 0.95 })).toThrow(RangeError);
+    expect(resolveFlowParams({}).sluggishMaxMeanSpeedUmPerS).toBe(300);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Accuracy of the flow stage against phantom truth, with TRUTH centerlines as paths and the
+ * truth camera track as content shifts (isolates this stage from segmentation and
+ * registration). Small clips (320×256, 3 s, septic mix so every class occurs), 3 seeds per
+ * condition: clear-cut 25 fps; ±10 % flicker; jitter 1.5 px + drift 8 px/s; 29.97 and 30 fps;
+ * interlaced (bff, split into fields); 8 duplicated frames.
+ *
+ * Printed per condition: class accuracy over small vessels with ≥ 30 µm inside the frame, the
+ * linear weighted kappa, the 4×4 confusion, the median absolute relative velocity error over
+ * vessels whose true mean speed lies inside [lo, 0.9·hi] of the range the TEST derives from
+ * truth geometry and fps (helpers.ts testRange), and the share of vessels faster than 1.1·hi
+ * that are censored "above" with a bound ≤ 1.05 × the true mean.
+ *
+ * Issue 6's bars (accuracy ≥ 90 %, κ ≥ 0.85, MdARE ≤ 10 %, censoring ≥ 90 %) are printed
+ * beside the numbers; they are NOT all met yet. The assertions are regression floors set
+ * just under what this version measures (stated per test), so a change that makes it worse fails.
+ */
+import { describe, expect, test } from 'vitest';
+import { loadBackend } from '../../src/backend/index.js';
+import type { PhantomOptions } from '../../src/phantom/index.js';
+import { formatSummary, runPhantom, summarise, type Scored } from './helpers.js';
+
+const be = loadBackend();
+const SEEDS = [3, 4, 5];
+
+function condition(label: string, o: Partial<PhantomOptions>, seeds: number[] = SEEDS): ReturnType<typeof summarise> {
+  const all: Scored[] = [];
+  let ms = 0;
+  let sMs = 0;
+  let eMs = 0;
+  for (const seed of seeds) {
+    const r = runPhantom({ seed, flowMix: 'septic', ...o }, be);
+    all.push(...r.scored);
+    ms += r.ms;
+    sMs += r.sampleMs;
+    eMs += r.estimateMs;
+  }
+  const s = summarise(all);
+  const bars = `bars: accuracy ≥ 90 % ${s.accuracy >= 0.9 ? 'met' : 'NOT met'}, κ ≥ 0.85 ${s.kappa >= 0.85 ? 'met' : 'NOT met'}, ` +
+    `MdARE ≤ 10 % ${s.mdare !== null && s.mdare <= 0.1 ? 'met' : 'NOT met'}, censoring ≥ 90 % ${s.censorN === 0 || s.censorOk / s.censorN >= 0.9 ? 'met' : 'NOT met'}`;
+  console.log(`${formatSummary(`[flow accuracy] ${label}`, s)}\n  ${bars}\n  flow stage time over ${seeds.length} clips (~75–90 frames each, ~25 paths): ${ms.toFixed(0)} ms = sampling + brightness ${sMs.toFixed(0)} ms + estimation ${eMs.toFixed(0)} ms\n${s.lines.map((l) => '    ' + l).join('\n')}`);
+  return s;
+}
+
+describe(`flow stage vs phantom truth (backend ${be.name})`, () => {
+  test('held-out seeds 11–14 (not used to choose any parameter), clear-cut 25 fps (floors: accuracy ≥ 0.9, κ ≥ 0.85, MdARE ≤ 0.08, censoring ≥ 0.9)', () => {
+    const s = condition('HELD-OUT seeds 11–14, clear-cut septic 25 fps', {}, [11, 12, 13, 14]);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(s.kappa).toBeGreaterThanOrEqual(0.85);
+    expect(s.mdare!).toBeLessThanOrEqual(0.08);
+    expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+
+  test('clear-cut, 25 fps (floors: accuracy ≥ 0.9, κ ≥ 0.8, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
+    const s = condition('clear-cut septic 25 fps', {});
+    expect(s.n).toBeGreaterThan(30);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(s.kappa).toBeGreaterThanOrEqual(0.8);
+    expect(s.mdare!).toBeLessThanOrEqual(0.05);
+    expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.8);
+  }, 120_000);
+
+  test('±10 % flicker (floors: accuracy ≥ 0.9, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
+    const s = condition('flicker 0.10', { flicker: 0.1 });
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(s.mdare!).toBeLessThanOrEqual(0.05);
+    expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.8);
+  }, 120_000);
+
+  test('jitter 1.5 px + drift 8 px/s (floors: accuracy ≥ 0.8, MdARE ≤ 0.12)', () => {
+    const s = condition('jitter 1.5 px + drift 8 px/s', { jitterPx: 1.5, driftPxPerS: 8 });
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.8);
+    expect(s.mdare!).toBeLessThanOrEqual(0.12);
+  }, 120_000);
+
+  for (const fps of [30000 / 1001, 30]) {
+    test(`${fps.toFixed(2)} fps (floors: accuracy ≥ 0.88, MdARE ≤ 0.06, censoring ≥ 0.8)`, () => {
+      const s = condition(`${fps.toFixed(2)} fps`, { fps });
+      expect(s.accuracy).toBeGreaterThanOrEqual(0.88);
+      expect(s.mdare!).toBeLessThanOrEqual(0.06);
+      expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.8);
+    }, 120_000);
+  }
+
+  test('interlaced (bottom field first, as PAL DV), measured per field (floors: accuracy ≥ 0.85, MdARE ≤ 0.07)', () => {
+    const s = condition('interlaced bff, per field', { interlace: 'bff' });
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(s.mdare!).toBeLessThanOrEqual(0.07);
+  }, 120_000);
+
+  test('dropped (duplicated) frames are gaps: 8 duplicates do not add stops (floors: accuracy ≥ 0.86, MdARE ≤ 0.06)', () => {
+    const s = condition('8 duplicated frames', { duplicateFrames: 8 });
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.86);
+    expect(s.mdare!).toBeLessThanOrEqual(0.06);
+  }, 120_000);
+});

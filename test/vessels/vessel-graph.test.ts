@@ -1,0 +1,68 @@
+/**
+ * joinChains on small hand-made graphs: a vessel continues straight through a side branch,
+ * a crossing resolves into two straight vessels, a calibre jump stops a join, a pruned spur
+ * leaves a two-ended node that joins whatever the bend, and every chain lands in one vessel.
+ */
+import { describe, expect, it } from 'vitest';
+import { joinChains, MAX_CONTINUATION_BEND_DEG, type ChainInput } from '../../src/analysis/vessel-graph.js';
+import type { PointPx } from '../../src/metrics/types.js';
+
+/** A straight chain of integer pixels from a to b, junction flags on the ends. */
+function chain(a: PointPx, b: PointPx, startJ: boolean, endJ: boolean, diameterPx = 4): ChainInput {
+  const n = Math.max(Math.abs(b[0] - a[0]), Math.abs(b[1] - a[1]));
+  const pts: PointPx[] = [];
+  for (let k = 0; k <= n; k++) pts.push([Math.round(a[0] + ((b[0] - a[0]) * k) / n), Math.round(a[1] + ((b[1] - a[1]) * k) / n)]);
+  return { pixels: pts, polyline: pts, startsAtJunction: startJ, endsAtJunction: endJ, closedLoop: false, diameterPx };
+}
+
+const sorted = (v: ReturnType<typeof joinChains>): number[][] => v.map((p) => p.pieces.map((q) => q.chain).sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
+
+describe('joinChains', () => {
+  it('joins the straight pair at a T junction and leaves the side branch alone', () => {
+    const c = [chain([0, 50], [50, 50], false, true), chain([50, 50], [100, 50], true, false), chain([50, 50], [50, 0], true, false)];
+    const v = joinChains(c);
+    expect(sorted(v)).toEqual([[0, 1], [2]]);
+    const main = v.find((p) => p.pieces.length === 2)!;
+    expect(main.startsAtJunction || main.endsAtJunction).toBe(false);
+    expect(main.joins).toHaveLength(1);
+    // Ordered end to end: the polyline runs from x = 0 to x = 100 (or back) without a jump.
+    const xs = main.polyline.map((q) => q[0]);
+    expect(Math.min(...xs)).toBe(0);
+    expect(Math.max(...xs)).toBe(100);
+    for (let k = 1; k < main.polyline.length; k++) expect(Math.hypot(main.polyline[k]![0] - main.polyline[k - 1]![0], main.polyline[k]![1] - main.polyline[k - 1]![1])).toBeLessThanOrEqual(Math.SQRT2 + 1e-9);
+  });
+
+  it('resolves a crossing (junction pixels in a small cluster) into two straight vessels', () => {
+    const c = [
+      chain([0, 50], [49, 50], false, true),
+      chain([51, 50], [100, 50], true, false),
+      chain([50, 0], [50, 49], false, true),
+      chain([50, 51], [50, 100], true, false),
+    ];
+    expect(sorted(joinChains(c))).toEqual([[0, 1], [2, 3]]);
+  });
+
+  it('does not join through a bend sharper than the limit when another branch exists, nor across a calibre jump', () => {
+    const bend = MAX_CONTINUATION_BEND_DEG + 15;
+    const rad = (bend * Math.PI) / 180;
+    const far: PointPx = [Math.round(50 + 50 * Math.cos(rad)), Math.round(50 - 50 * Math.sin(rad))]; // up and right
+    const c = [chain([0, 50], [50, 50], false, true), chain([50, 50], far, true, false), chain([50, 50], [50, 0], true, false)];
+    // The side branch (90°) and the bent one both exceed the limit: nothing joins.
+    expect(sorted(joinChains(c))).toEqual([[0], [1], [2]]);
+    const thick = [chain([0, 50], [50, 50], false, true, 4), chain([50, 50], [100, 50], true, false, 12), chain([50, 50], [50, 0], true, false, 4)];
+    expect(sorted(joinChains(thick))).toEqual([[0], [1], [2]]);
+  });
+
+  it('joins a two-ended node whatever the bend (a spur was pruned there)', () => {
+    const c = [chain([0, 50], [50, 50], false, true), chain([50, 50], [50, 0], true, false)];
+    expect(sorted(joinChains(c))).toEqual([[0, 1]]);
+  });
+
+  it('keeps a closed ring as one closed vessel and puts every chain in exactly one vessel', () => {
+    const ring = [chain([0, 0], [20, 0], true, true), chain([20, 0], [20, 20], true, true), chain([20, 20], [0, 20], true, true), chain([0, 20], [0, 0], true, true)];
+    const v = joinChains(ring);
+    expect(v).toHaveLength(1);
+    expect(v[0]!.closedLoop).toBe(true);
+    expect(v[0]!.pieces.map((p) => p.chain).sort()).toEqual([0, 1, 2, 3]);
+  });
+});
