@@ -254,7 +254,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
     probe: qprobe !== null ? qprobe.summary() : null,
     stabilisation: stab,
     vessels: vesselMap.segmentation,
-    flow: flows !== null ? vesselMap.vessels.map((v) => ({ diameterUm: v.diameterUm, flowClass: flowById.get(v.id)?.flowClass ?? null })) : null,
+    flow: flows !== null ? vesselMap.vessels.map((v) => ({ diameterUm: v.diameterUm, lengthUm: v.lengthUm, flowClass: flowById.get(v.id)?.flowClass ?? null })) : null,
     backend: core,
   });
   timingsMs.quality = performance.now() - t0;

@@ -82,6 +82,13 @@ export interface QualityParams {
   // ---- Pressure (De Backer 2007: venular flow is the check for pressure artefacts) ----
   /** A vessel is a venule (large vessel) from this diameter, µm: the consensus small/large cut (De Backer 2007). */
   venuleMinDiameterUm: number;
+  /**
+   * …and only when at least this many diameters long (when its length is known). 4: a
+   * venule seen in the field runs for hundreds of µm; a "wide" piece shorter than 4 of its
+   * own diameters is a junction blob or a wide spot of the segmentation, whose space-time
+   * diagram is too short to tell a stop, and one false stop would reject the clip.
+   */
+  venuleMinLengthDiameters: number;
   /** Share of venules with stopped or intermittent flow up to which pressure is optimal: none may stop. */
   stoppedVenulesOptimalMaxFraction: number;
   /** Share of venules with stopped or intermittent flow up to which pressure is acceptable (provisional: up to half of them; more means the probe presses on the whole field). */
@@ -125,6 +132,7 @@ export const DEFAULT_QUALITY_PARAMS: Readonly<QualityParams> = {
   loopedAcceptableMaxFraction: 0.5,
 
   venuleMinDiameterUm: 20,
+  venuleMinLengthDiameters: 4,
   stoppedVenulesOptimalMaxFraction: 0,
   stoppedVenulesAcceptableMaxFraction: 0.5,
 };

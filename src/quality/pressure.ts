@@ -12,8 +12,10 @@ export function pressureCategory(flow: readonly QualityFlowVessel[] | null, isSt
   const unit = 'fraction of venules';
   if (isStill) return unscored(unit, 'a still image: no flow');
   if (flow === null) return unscored(unit, 'flow not measured: venular flow (the pressure check) unknown');
-  const venules = flow.filter((v) => v.diameterUm >= p.venuleMinDiameterUm && v.flowClass !== null);
-  if (venules.length === 0) return unscored(unit, `no venule (≥ ${p.venuleMinDiameterUm} µm) with a flow class in the field: pressure not judged`);
+  const venules = flow.filter(
+    (v) => v.diameterUm >= p.venuleMinDiameterUm && v.flowClass !== null && (v.lengthUm === undefined || v.lengthUm >= p.venuleMinLengthDiameters * v.diameterUm),
+  );
+  if (venules.length === 0) return unscored(unit, `no venule (≥ ${p.venuleMinDiameterUm} µm wide, ≥ ${p.venuleMinLengthDiameters} diameters long) with a flow class in the field: pressure not judged`);
   const stopped = venules.filter((v) => v.flowClass === 0 || v.flowClass === 1).length;
   const share = stopped / venules.length;
   return fromFeatures([feature('stopped venules', share, unit, gradeAtMost(share, p.stoppedVenulesOptimalMaxFraction, p.stoppedVenulesAcceptableMaxFraction))], () =>

@@ -77,6 +77,8 @@ export interface QualitySegment {
 /** Per-vessel flow: diameter and class (null: not classified). */
 export interface QualityFlowVessel {
   diameterUm: number;
+  /** Centerline length, µm (when known: short wide pieces are not judged as venules). */
+  lengthUm?: number;
   flowClass: FlowClass | null;
 }
 
