@@ -222,7 +222,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
   const umPx = Math.sqrt(scale.umPerPxX * scale.umPerPxY);
   const flowPaths: FlowPath[] = vesselMap.vessels.map((v) => ({ id: v.id, polylinePx: v.polylinePx, diameterPx: v.diameterUm / umPx }));
   const fps = source.fps;
-  const measurer = createFlowMeasurer(flowPaths, { width: stab.width, height: stab.height, fps, scale, core, interlaced: source.interlaced, ...(fieldOrder !== undefined ? { fieldOrder } : {}), ...(options.flowParams !== undefined ? { params: options.flowParams } : {}) });
+  const measurer = createFlowMeasurer(flowPaths, { width: stab.width, height: stab.height, fps, scale, core, meanImage: stab.meanImage, interlaced: source.interlaced, ...(fieldOrder !== undefined ? { fieldOrder } : {}), ...(options.flowParams !== undefined ? { params: options.flowParams } : {}) });
   let flows: VesselFlow[] | null = null;
   if (replay !== null && flowPaths.length > 0) {
     const byIndex = new Map(stab.track.map((t) => [t.index, t]));

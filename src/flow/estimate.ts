@@ -40,6 +40,11 @@ export interface StdRows {
   diffs: (Float32Array | null)[];
   stepUm: number;
   rowStepS: number;
+  /**
+   * Cell-scale texture SD of the tissue beside the vessel (same normalisation as the rows:
+   * grey × 100 / mean), from the stabilised mean; absent when unknown (the test is skipped).
+   */
+  backgroundTextureSd?: number;
 }
 
 export interface FlowEstimate extends Omit<VesselFlow, 'id'> {
@@ -223,7 +228,11 @@ export function estimateFlow(std: StdRows, p: FlowParams): FlowEstimate {
     const tex = texSd * texSd;
     pairCorr[t] = ncc0(a, b);
     // Unchanged up to noise, and textured at the cell scale.
-    pairStop[t] = ratio <= p.stopMaxNoiseRatio && tex >= p.stopMinTextureSnr * noiseRow ? 1 : 0;
+    // …and more textured than the tissue beside it (a barcode, not the tissue seen through a
+    // featureless, fast or blurred column).
+    const bg = std.backgroundTextureSd;
+    const aboveTissue = bg === undefined || texSd >= p.stopMinLumenToBackgroundTexture * bg;
+    pairStop[t] = ratio <= p.stopMaxNoiseRatio && tex >= p.stopMinTextureSnr * noiseRow && aboveTissue ? 1 : 0;
   }
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair
   // covers it (a stopped pair means every interval inside it is stopped: rows a … a + kS show

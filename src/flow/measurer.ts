@@ -14,6 +14,7 @@
  * horizontal streaks.
  */
 import type { CoreBackend } from '../backend/types.js';
+import { highPass, rowSd } from './correlate.js';
 import { estimateFlow, type FlowEstimate } from './estimate.js';
 import { resolveFlowParams, type FlowParams } from './params.js';
 import { samplePath, type PathSamples } from './path-samples.js';
@@ -27,6 +28,12 @@ export interface FlowMeasurerOptions {
   scale: { umPerPxX: number; umPerPxY: number };
   core: CoreBackend;
   params?: Partial<FlowParams>;
+  /**
+   * The stabilised mean image (reference px, grey levels): when given, the stop test also
+   * requires the lumen to be more textured than the tissue beside the vessel (params.ts
+   * stopMinLumenToBackgroundTexture).
+   */
+  meanImage?: Float32Array;
   /**
    * Interlaced video: each frame is split into its two fields, sampled separately, one STD row
    * per field, 1/(2 fps) apart — double the time resolution, and no comb of two instants
@@ -52,6 +59,7 @@ interface PathState {
   /** Per row: left line − right line (noise reference). */
   diffs: (Float32Array | null)[];
   estimate: FlowEstimate | null;
+  backgroundTextureSd?: number;
 }
 
 export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): FlowMeasurer {
@@ -64,7 +72,8 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
     if (ids.has(path.id)) throw new RangeError(`duplicate path id "${path.id}"`);
     ids.add(path.id);
     const samples = samplePath(path, o.scale, p.stepPx, p.acrossFractionOfRadius);
-    states.push({ path, samples, offset: total, rows: [], diffs: [], estimate: null });
+    const bgTex = o.meanImage !== undefined ? backgroundTextureSd(o.meanImage, o.width, o.height, path, samples, p) : undefined;
+    states.push({ path, samples, offset: total, rows: [], diffs: [], estimate: null, ...(bgTex !== undefined ? { backgroundTextureSd: bgTex } : {}) });
     total += 2 * samples.count;
   }
   // All paths' samples in one call per frame.
@@ -176,7 +185,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       finished = states.map((s) => {
         const e = s.samples.count < 2
           ? estimateFlow({ rows: [], diffs: [], stepUm: s.samples.stepUm, rowStepS }, p)
-          : estimateFlow({ rows: s.rows, diffs: s.diffs, stepUm: s.samples.stepUm, rowStepS }, p);
+          : estimateFlow({ rows: s.rows, diffs: s.diffs, stepUm: s.samples.stepUm, rowStepS, ...(s.backgroundTextureSd !== undefined ? { backgroundTextureSd: s.backgroundTextureSd } : {}) }, p);
         s.estimate = e;
         const { usedColumns: _u, slopeColumnsPerRow: _s, ...flow } = e;
         return { id: s.path.id, ...flow };
@@ -213,4 +222,40 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       };
     },
   };
+}
+
+/**
+ * Cell-scale texture of the tissue beside a path, on the stabilised mean: two lines at
+ * ±(radius + backgroundGapPx) from the centerline, sampled bilinearly at the path's samples,
+ * normalised like the rows (× 100 / the image's mean), high-passed like the stop test; the
+ * smaller of the two sides' SDs (another vessel may run along one side). undefined when a
+ * line leaves the image.
+ */
+function backgroundTextureSd(img: Float32Array, w: number, h: number, path: FlowPath, s: PathSamples, p: FlowParams): number | undefined {
+  const n = s.count;
+  if (n < 4) return undefined;
+  let sum = 0;
+  for (let i = 0; i < img.length; i++) sum += img[i]!;
+  const k = 100 / Math.max(1e-6, sum / img.length);
+  const off = path.diameterPx / 2 + p.backgroundGapPx;
+  const sds: number[] = [];
+  for (const sgn of [-1, 1]) {
+    const row = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      // The left line's points sit at centre − ½·halfWidth·normal; recover the centre from both lines.
+      const cx = (s.points[2 * i]! + s.points[2 * (n + i)]!) / 2;
+      const cy = (s.points[2 * i + 1]! + s.points[2 * (n + i) + 1]!) / 2;
+      const x = cx + sgn * off * s.normals[2 * i]!;
+      const y = cy + sgn * off * s.normals[2 * i + 1]!;
+      if (!(x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1)) return undefined;
+      const x0 = Math.min(Math.floor(x), w - 2), y0 = Math.min(Math.floor(y), h - 2);
+      const fx = x - x0, fy = y - y0;
+      const q = y0 * w + x0;
+      row[i] = ((img[q]! * (1 - fx) + img[q + 1]! * fx) * (1 - fy) + (img[q + w]! * (1 - fx) + img[q + w + 1]! * fx) * fy) * k;
+    }
+    const hpR = Math.max(1, Math.round(p.highPassRadiusUm / s.stepUm));
+    const fineR = Math.max(1, Math.round(p.stopTextureRadiusUm / s.stepUm));
+    sds.push(rowSd(highPass(highPass(row, hpR), fineR)));
+  }
+  return Math.min(sds[0]!, sds[1]!);
 }

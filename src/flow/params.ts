@@ -91,6 +91,18 @@ export interface FlowParams {
    */
   stopMinTextureSnr: number;
   /**
+   * Least ratio of the lumen's cell-scale texture (per frame) to the tissue's beside the vessel
+   * (on the stabilised mean image, both sides, the smaller taken), for a stop. 1.5, PROVISIONAL:
+   * a stopped RBC column is a barcode darker and more contrasted than the tissue around it;
+   * a fast, motion-blurred or out-of-focus column shows only the tissue's own static mottle
+   * through it, which passed the noise-based texture test and read as "stopped" (the domain
+   * rule: a missing streak is not a stop). Applies only when the measurer is given the mean
+   * image.
+   */
+  stopMinLumenToBackgroundTexture: number;
+  /** Gap between the vessel's edge and the background lines of that test, px. */
+  backgroundGapPx: number;
+  /**
    * Scale of the barcode texture test: a running mean over ± this length is removed first, µm.
    * 3 µm: keeps the edges of single RBCs and plasma gaps (cells 6–8 µm long), drops the smooth
    * profile of an out-of-focus vessel, whose static shading is no barcode.
@@ -132,6 +144,8 @@ export const DEFAULT_FLOW_PARAMS: Readonly<FlowParams> = Object.freeze({
   stopLagS: 0.08,
   stopMaxNoiseRatio: 2.5,
   stopMinTextureSnr: 1,
+  stopMinLumenToBackgroundTexture: 1.5,
+  backgroundGapPx: 2,
   stopTextureRadiusUm: 3,
   maxLagFrames: 6,
   stopSmoothUm: 2.5,

@@ -3,6 +3,7 @@
  * built so the answer is known exactly), one behaviour per test, each with its tolerance.
  */
 import { describe, expect, test } from 'vitest';
+import { highPass, rowSd } from '../../src/flow/correlate.js';
 import { estimateFlow, usableColumns } from '../../src/flow/estimate.js';
 import { DEFAULT_FLOW_PARAMS, resolveFlowParams } from '../../src/flow/params.js';
 import { rng } from '../backend/helpers.js';
@@ -86,6 +87,21 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(e.flowClass).toBe(0);
     expect(e.direction).toBe(0);
     expect(e.velocity.censored).toBe('below');
+  });
+
+  test('a static column no more textured than the tissue beside it is NOT a stop (tissue seen through a featureless column)', () => {
+    const std = makeStd({ cols: 100, rows: 75, dPerRow: 0 });
+    // The barcode's own cell-scale SD, as the estimator measures it (hp at 8 µm, then 3 µm).
+    const texSd = (() => {
+      const r = std.rows[0]!;
+      const hp = highPass(highPass(r, Math.round(P.highPassRadiusUm / STEP_UM)), Math.round(P.stopTextureRadiusUm / STEP_UM));
+      return rowSd(hp);
+    })();
+    const calm = estimateFlow({ ...std, backgroundTextureSd: (0.5 * texSd) / P.stopMinLumenToBackgroundTexture }, P);
+    expect(calm.flowClass).toBe(0);
+    const busy = estimateFlow({ ...std, backgroundTextureSd: (1.2 * texSd) / P.stopMinLumenToBackgroundTexture }, P);
+    expect(busy.flowClass).not.toBe(0);
+    expect(busy.stoppedFraction ?? 0).toBeLessThan(0.05);
   });
 
   test('flow faster than the path resolves is censored above with the path bound, and perfused (class 3)', () => {
