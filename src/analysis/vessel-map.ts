@@ -108,7 +108,8 @@ function describeVessel(
   if (p.startsAtJunction) avoid.push(p.polyline[0]!);
   if (p.endsAtJunction) avoid.push(p.polyline[p.polyline.length - 1]!);
   const d = measureDiameter(mean, seg.width, seg.height, p.polyline, scale, { firstEstimateUm, avoid });
-  const diameterUm = d?.diameterUm ?? firstEstimateUm;
+  const fallback = d === null ? fallbackDiameterUm(p, seg) : firstEstimateUm;
+  const diameterUm = d?.diameterUm ?? fallback;
   const crossings = o.core.gridCrossings(polylineXY(p.polyline), region.x, region.y, region.width, region.height, GRID_CROSSING_BAND_PX);
   return {
     id: `v${index}`,
@@ -117,7 +118,7 @@ function describeVessel(
     lengthUmByQuadrant: q,
     gridCrossings: Array.from(crossings) as MappedVessel['gridCrossings'],
     diameterUm,
-    diameterRangeUm: d?.rangeUm ?? [firstEstimateUm, firstEstimateUm],
+    diameterRangeUm: d?.rangeUm ?? [fallback, fallback],
     diameterMethod: d !== null ? 'profile-fit' : 'vesselness-scale',
     small: isSmallVessel(diameterUm, o.smallVesselMaxUm),
     pieces: p.pieces.length,
@@ -180,6 +181,45 @@ export function evidenceImage(mean: Float32Array, sd: Float32Array, roi: Uint8Ar
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = mean[i]! - weight * Math.max(0, rest[i]! - floor);
   return out;
+}
+
+/**
+ * The diameter of a vessel no profile could be fitted on (short, or at the region's edge):
+ * 2σ of the best vesselness scale along its centerline, away from junctions when possible.
+ * Such vessels are mostly short pieces between junctions, where the best scale is that of
+ * the junction's blob, not of the vessel: the pixels more than one estimated diameter from a
+ * junction are used, and when none is left the lower quartile (not the median) of them all,
+ * so that a capillary piece at a junction is not classed as a venule.
+ */
+function fallbackDiameterUm(p: VesselPath, seg: SegmentResult): number {
+  const umPx = seg.derived.umPerPxFilters;
+  const sig = seg.derived.sigmasPx;
+  const all: number[] = [];
+  const interior: number[] = [];
+  const ends: PointPx[] = [];
+  for (const piece of p.pieces) {
+    const c = seg.segments[piece.chain]!;
+    if (c.startsAtJunction) ends.push(c.pixels[0]!);
+    if (c.endsAtJunction) ends.push(c.pixels[c.pixels.length - 1]!);
+  }
+  for (const piece of p.pieces) {
+    const c = seg.segments[piece.chain]!;
+    const clearPx = c.diameterUm / umPx;
+    for (const [x, y] of c.pixels) {
+      const k = seg.scaleIndex[y * seg.width + x]!;
+      if (k === 255) continue;
+      const dUm = 2 * sig[k]! * umPx;
+      all.push(dUm);
+      if (ends.every((q) => Math.hypot(q[0] - x, q[1] - y) > clearPx)) interior.push(dUm);
+    }
+  }
+  const pick = (v: number[], q: number): number => {
+    const sorted = [...v].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  };
+  if (interior.length > 0) return pick(interior, 0.5);
+  if (all.length > 0) return pick(all, 0.25);
+  return seg.segments[p.pieces[0]!.chain]!.diameterUm;
 }
 
 /** A polyline as interleaved x, y (float64) for the core. */
