@@ -12,6 +12,7 @@ export { HvmError } from './errors.js';
 // One clip, end to end.
 export { analyzeClip } from './analysis/analyze-clip.js';
 export type { AnalyzeOptions, ClipAnalysis, FrameInput } from './analysis/analyze-clip.js';
+export { FrameInputError } from './analysis/analyze-clip.js';
 export type { TemporalSummary, FrameBrightness } from './analysis/temporal-summary.js';
 export { stabiliseClip } from './analysis/stabilise.js';
 export { analysedRegion } from './analysis/region.js';

@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { loadBackend } from '../backend/index.js';
+import { HvmError } from '../errors.js';
 import type { BackendName } from '../backend/types.js';
 import { resolveCalibration, type Calibration } from '../calibration/index.js';
 import { DEFAULT_MIN_FRAMES, openClip, sha256Input, TooFewFramesError, type ClipReader, type DecodeOptions, type GrayFrame } from '../decode/index.js';
@@ -156,6 +157,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
     }
     source = await describeDecodedSource(input, reader, warnings);
   } else {
+    checkFrameInput(input);
     const sar = input.sampleAspectRatio ?? '1:1';
     calibration = calibrate(input.name, input.width, input.height, sar, { ...options, sidecar: options.sidecar ?? false });
     // Same framesHash as the decoder's: sha256 over the frames' bytes in order (first pass).
@@ -163,8 +165,11 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
     const hash = createHash('sha256');
     let n = 0;
     const given = input.frames;
+    const name = input.name;
+    const fi: FrameInput = input;
     async function* hashed(): AsyncGenerator<GrayFrame> {
       for await (const frame of given) {
+        checkGivenFrame(frame, n, fi, name);
         hash.update(frame.data);
         n++;
         yield frame;
@@ -185,6 +190,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
         onProgress: (k) => options.onProgress?.(k, null),
       });
     } catch (e) {
+      if (e instanceof FrameInputError) throw e;
       if (n < DEFAULT_MIN_FRAMES) throw new TooFewFramesError(input.name, n, DEFAULT_MIN_FRAMES);
       throw e;
     }
@@ -349,6 +355,40 @@ function flowParameterRecord(p: FlowParams): ClipResult['parameters'] {
   const out: ClipResult['parameters'] = {};
   for (const [k, v] of Object.entries(p)) if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[`flow.${k}`] = { value: v, unit: unit(k) };
   return out;
+}
+
+/** Embedder input that cannot be analysed: names the clip, the frame and what is wrong. */
+export class FrameInputError extends HvmError {
+  constructor(name: string, message: string) {
+    super('E_FRAME_INPUT', `${name}: ${message}`, {
+      file: name,
+      hint: 'Pass { name, width, height, fps, frames } with frames of { index, timestampS, width, height, data: Uint8Array(width·height) } in order (see FrameInput).',
+    });
+  }
+}
+
+function checkFrameInput(input: FrameInput): void {
+  const name = typeof input.name === 'string' && input.name !== '' ? input.name : '(unnamed frames)';
+  if (!(Number.isInteger(input.width) && input.width > 0 && Number.isInteger(input.height) && input.height > 0)) {
+    throw new FrameInputError(name, `width and height must be positive integers, got ${String(input.width)}×${String(input.height)}`);
+  }
+  if (!(typeof input.fps === 'number' && Number.isFinite(input.fps) && input.fps > 0)) throw new FrameInputError(name, `fps must be a positive number, got ${String(input.fps)}`);
+  const f = input.frames as unknown;
+  if (f === null || typeof f !== 'object' || !(Symbol.iterator in f || Symbol.asyncIterator in f)) {
+    throw new FrameInputError(name, 'frames must be an array or an (async) iterable of frames');
+  }
+}
+
+/** Frame k of an embedder's sequence: the right size, a grey byte array, in order, with a time. */
+function checkGivenFrame(frame: GrayFrame, k: number, input: FrameInput, name: string): void {
+  const at = `frame ${k}`;
+  if (frame === null || typeof frame !== 'object') throw new FrameInputError(name, `${at} is not a frame object`);
+  if (!(frame.data instanceof Uint8Array)) throw new FrameInputError(name, `${at}: data must be a Uint8Array of 8-bit grey levels`);
+  if (frame.width !== input.width || frame.height !== input.height || frame.data.length !== input.width * input.height) {
+    throw new FrameInputError(name, `${at} is ${String(frame.width)}×${String(frame.height)} with ${frame.data.length} samples; the input says ${input.width}×${input.height}`);
+  }
+  if (frame.index !== k) throw new FrameInputError(name, `${at} has index ${String(frame.index)}: frames must be numbered 0, 1, 2 … in order`);
+  if (!(typeof frame.timestampS === 'number' && Number.isFinite(frame.timestampS))) throw new FrameInputError(name, `${at}: timestampS must be a finite number of seconds, got ${String(frame.timestampS)}`);
 }
 
 /** Passes each frame to the quality probe as it streams by. */

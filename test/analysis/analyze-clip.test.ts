@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { analyzeClip, type FrameInput } from '../../src/analysis/analyze-clip.js';
+import { analyzeClip, FrameInputError, type FrameInput } from '../../src/analysis/analyze-clip.js';
 import { TooFewFramesError } from '../../src/decode/index.js';
 import { clipResultProblems } from '../../src/report/validate.js';
 import { texture } from '../backend/helpers.js';
@@ -87,5 +87,26 @@ describe('analyzeClip with frames from the caller', () => {
 
   it('refuses a single frame with a typed error', async () => {
     await expect(analyzeClip(input(1), { umPerPx: 1 })).rejects.toBeInstanceOf(TooFewFramesError);
+  });
+
+  it('refuses malformed frames with a typed error naming the clip, the frame and the reason', async () => {
+    const good = input(8);
+    const fs = good.frames as { index: number; timestampS: number; width: number; height: number; data: Uint8Array }[];
+    const cases: [string, FrameInput, RegExp][] = [
+      ['no index or time', { ...good, frames: fs.map((f) => ({ width: f.width, height: f.height, data: f.data })) as never }, /frame 0 has index undefined/],
+      ['wrong size', { ...good, frames: fs.map((f, k) => (k === 3 ? { ...f, data: f.data.subarray(1) } : f)) }, /frame 3 is .* samples/],
+      ['out of order', { ...good, frames: fs.map((f, k) => (k === 2 ? { ...f, index: 5 } : f)) }, /frame 2 has index 5/],
+      ['NaN time', { ...good, frames: fs.map((f, k) => (k === 1 ? { ...f, timestampS: Number.NaN } : f)) }, /frame 1: timestampS/],
+      ['float data', { ...good, frames: fs.map((f) => ({ ...f, data: Float32Array.from(f.data) as never })) }, /Uint8Array/],
+      ['bad fps', { ...good, fps: 0 }, /fps must be a positive number/],
+      ['not iterable', { ...good, frames: 42 as never }, /iterable/],
+    ];
+    for (const [why, bad, re] of cases) {
+      const err = await analyzeClip(bad, { umPerPx: 1 }).then(() => null, (e: unknown) => e);
+      expect(err, why).toBeInstanceOf(FrameInputError);
+      expect((err as FrameInputError).code).toBe('E_FRAME_INPUT');
+      expect((err as Error).message, why).toMatch(/^embedded-clip: /);
+      expect((err as Error).message, why).toMatch(re);
+    }
   });
 });
