@@ -135,6 +135,9 @@ function describeVessel(
  */
 export const TEMPORAL_SD_WEIGHT = 4;
 
+/** Share of the region's pixels, steepest first, over which the motion-variance slope is read at the edges. */
+export const STEEPEST_SHARE = 0.05;
+
 /**
  * The image segmented for a clip: the mean, darkened where the grey level varies over time
  * for a reason other than residual motion.
@@ -169,7 +172,16 @@ export function evidenceImage(mean: Float32Array, sd: Float32Array, roi: Uint8Ar
     sgs += g2[i]! * v;
   }
   const varG = sw > 0 ? sgg / sw - (sg / sw) ** 2 : 0;
-  const b = varG > 0 ? Math.max(0, (sgs / sw - (sg / sw) * (ss / sw)) / varG) : 0;
+  const bFit = varG > 0 ? Math.max(0, (sgs / sw - (sg / sw) * (ss / sw)) / varG) : 0;
+  // The fit is dominated by the flat majority of the field; at the strongest edges (venule
+  // walls, the edges residual motion shakes most) it under-corrects and the walls are traced
+  // as two vessels. So b is at least the median SD²/|∇I|² over the steepest pixels.
+  const ratios: { g: number; r: number }[] = [];
+  for (let i = 0; i < n; i++) if (roi[i] !== 0 && g2[i]! > 0) ratios.push({ g: g2[i]!, r: (sd[i]! * sd[i]!) / g2[i]! });
+  ratios.sort((p, q) => q.g - p.g);
+  const top = ratios.slice(0, Math.max(1, Math.floor(ratios.length * STEEPEST_SHARE))).map((x) => x.r).sort((p, q) => p - q);
+  const bEdge = top.length > 0 ? top[top.length >> 1]! : 0;
+  const b = Math.max(bFit, bEdge);
   const rest = new Float32Array(n);
   const inside: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -179,7 +191,15 @@ export function evidenceImage(mean: Float32Array, sd: Float32Array, roi: Uint8Ar
   inside.sort((p, q) => p - q);
   const floor = inside.length > 0 ? inside[inside.length >> 1]! : 0;
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = mean[i]! - weight * Math.max(0, rest[i]! - floor);
+  // Where the mean itself is steep (a vessel's wall) what varies is mostly the wall shaking,
+  // whatever the slope model says: the SD's weight fades as (|∇I|/gEdge)² grows, gEdge² the
+  // median |∇I|² of the steepest pixels (a wall keeps ≤ 1/(1 + 1) of the weight, a lumen all).
+  const steep = ratios.slice(0, Math.max(1, Math.floor(ratios.length * STEEPEST_SHARE))).map((x) => x.g).sort((p, q) => p - q);
+  const gEdge2 = steep.length > 0 ? steep[steep.length >> 1]! : 0;
+  for (let i = 0; i < n; i++) {
+    const fade = gEdge2 > 0 ? 1 / (1 + g2[i]! / gEdge2) : 1;
+    out[i] = mean[i]! - weight * fade * Math.max(0, rest[i]! - floor);
+  }
   return out;
 }
 
