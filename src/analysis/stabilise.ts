@@ -45,6 +45,19 @@
  * With
  * `singlePass: true` the source is read once and the mean then covers all registered frames
  * of the clip (`meanFrames: 'clip'`); the region stays the window's.
+ *
+ * Masks found late. A burnt-in overlay is told from tissue by staying put while the tissue
+ * moves, and in the first half second a slowly drifting camera may not have moved enough to
+ * tell (H.264 also smooths tissue into near-static patches): the early masks can miss it.
+ * Unmasked, a static timestamp pulls phase correlation to zero shift as soon as the tissue
+ * has moved a few px (measured on the septic H.264 fixture: locked at 0 from frame 35 on,
+ * 12.8 px off), and biases the refinement towards zero before that. So the masks are read
+ * again every MASK_RECHECK_S; an overlay box not inside the boxes already masked is added,
+ * the reference's registration image is rebuilt from the held reference frame, and the
+ * frames registered so far are marked stale. Stale frames are registered again, with the
+ * final masks, in the second pass (which then always happens, and rebuilds the mean); the
+ * window is chosen from the first pass's track, the region from the corrected one. Masks
+ * only ever grow (a superset masks what a later, tighter box masks).
  */
 import type { CoreBackend } from '../backend/types.js';
 import type { GrayFrame } from '../decode/types.js';
@@ -54,7 +67,7 @@ import { chooseWindow, regionForWindow, type AnalysedRegionResult } from './regi
 import {
   REFINE_SMOOTH_SIGMA, refineShift, registrationGeometry, registrationImage, registrationResidual, sharpness, type RegistrationGeometry,
 } from './registration-image.js';
-import { ScreenMaskTracker } from './screen-mask.js';
+import { OVERLAY_MARGIN_PX, ScreenMaskTracker } from './screen-mask.js';
 import type { AnalysedRect, AnalysisWindow, MotionSample, ScreenBorders, ScreenRect } from './stabilise-types.js';
 import type { FrameBrightness } from './temporal-summary.js';
 
@@ -73,6 +86,14 @@ export const REFERENCE_SEARCH_S = 0.5;
  * threshold valid at every resolution and downsampling factor.
  */
 export const MIN_PEAK_SIGNIFICANCE = 10;
+/** The screen masks are read again this often (seconds of frames) once registration runs (file comment, "Masks found late"). */
+export const MASK_RECHECK_S = 0.2;
+/**
+ * A newly found overlay box counts as already masked when it lies inside a masked box grown
+ * by this many px: its static glyphs (at least OVERLAY_MARGIN_PX inside it) are then still
+ * ≥ 3 px inside the mask, where the taper weight is 0.
+ */
+export const MASK_COVER_TOLERANCE_PX = OVERLAY_MARGIN_PX / 2;
 /** Registration downsampling: ×2 from this frame width up, ×4 from REGISTRATION_X4_MIN_WIDTH. */
 export const REGISTRATION_X2_MIN_WIDTH = 480;
 export const REGISTRATION_X4_MIN_WIDTH = 1600;
@@ -166,8 +187,14 @@ export interface StabiliseResult {
     /** The peak threshold it gives at this image size. */
     minPeak: number;
     referenceSearchS: number;
-    /** Frames the registration masks were read from (the reference search). */
+    /** Frames the registration masks were read from (the reference search, or the last mask update). */
     maskFrames: number;
+    /** Times an overlay found after the reference search was added to the registration masks. */
+    maskUpdates: number;
+    /** Frames registered again with the final masks in the second pass (registered before a mask update). */
+    reregisteredFrames: number;
+    /** Frames registered with masks that missed an overlay and NOT registered again (singlePass only). */
+    staleFrames: number;
   };
 }
 
@@ -218,13 +245,14 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
     meanFrameCount++;
   };
 
-  const register = (k: number, frame: GrayFrame, img: Float32Array): void => {
+  /** Registers frame k's registration image against the reference: sets its track entry. */
+  const measure = (k: number, img: Float32Array): void => {
     const g = geom!;
     const r = core.phaseCorrelate(refImg!, img, g.width, g.height);
     const sample = track[k]!;
     sample.peak = r.peak;
     if (!(r.peak >= minPeak)) {
-      sample.status = 'dropped';
+      Object.assign(sample, { status: 'dropped', dx: null, dy: null, residual: null });
       return;
     }
     sample.status = 'registered';
@@ -232,14 +260,46 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
     sample.dx = fine.dx * g.factor;
     sample.dy = fine.dy * g.factor;
     sample.residual = registrationResidual(refImg!, img, g, fine.dx, fine.dy);
-    addToMean(k, frame.data, sample.dx, sample.dy);
+  };
+  const register = (k: number, frame: GrayFrame, img: Float32Array): void => {
+    measure(k, img);
+    const sample = track[k]!;
+    if (sample.status === 'registered') addToMean(k, frame.data, sample.dx!, sample.dy!);
+  };
+
+  // Masks in use (file comment, "Masks found late").
+  let geomBorders: ScreenBorders = { left: 0, right: 0, top: 0, bottom: 0 };
+  let maskedOverlays: ScreenRect[] = [];
+  let refFrame: Uint8Array | null = null;
+  let staleBefore = 0;
+  let maskUpdates = 0;
+  const useGeometry = (): void => {
+    geom = registrationGeometry(core, width, height, geomBorders, maskedOverlays, factor);
+    minPeak = minSignificance / Math.sqrt(geom.width * geom.height);
+  };
+  const useReference = (img: Float32Array): void => {
+    refImg = img;
+    refSmooth = core.gaussianBlur(img, geom!.width, geom!.height, REFINE_SMOOTH_SIGMA);
+  };
+  /** After frame k: adds overlays found since the last check; frames ≤ k become stale. */
+  const recheckMasks = (k: number): void => {
+    const now = masks!.masks();
+    const missed = now.overlays.filter((r) => !maskedOverlays.some((m) => covers(m, r, MASK_COVER_TOLERANCE_PX)));
+    if (missed.length === 0) return;
+    maskedOverlays = [...maskedOverlays, ...missed];
+    maskFrames = now.frames;
+    maskUpdates++;
+    useGeometry();
+    useReference(registrationImage(core, refFrame!, geom!));
+    staleBefore = k + 1;
   };
 
   const chooseReference = (): void => {
     const early = masks!.masks();
     maskFrames = early.frames;
-    geom = registrationGeometry(core, width, height, early.borders, early.overlays, factor);
-    minPeak = minSignificance / Math.sqrt(geom.width * geom.height);
+    geomBorders = early.borders;
+    maskedOverlays = early.overlays;
+    useGeometry();
     const imgs = pending.map((p) => registrationImage(core, p.frame.data, geom!));
     let best = 0, bestSharp = -Infinity;
     imgs.forEach((img, i) => {
@@ -251,8 +311,8 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
     });
     const ref = pending[best]!;
     refIndex = ref.k;
-    refImg = imgs[best]!;
-    refSmooth = core.gaussianBlur(refImg, geom.width, geom.height, REFINE_SMOOTH_SIGMA);
+    refFrame = ref.frame.data;
+    useReference(imgs[best]!);
     pending.forEach((p, i) => {
       if (i === best) {
         Object.assign(track[p.k]!, { status: 'reference', dx: 0, dy: 0, peak: 1, residual: 0 });
@@ -264,6 +324,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
     pending.length = 0;
   };
 
+  let recheckFrames = 1;
   let k = 0;
   for await (const frame of source()) {
     if (k === 0) {
@@ -276,6 +337,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
       mCount = new Uint32Array(width * height);
       masks = new ScreenMaskTracker(width, height);
       dups = new DuplicateDetector(width, height);
+      recheckFrames = Math.max(1, Math.round(MASK_RECHECK_S * fps));
       factor = options.downsample === undefined || options.downsample === 'auto' ? autoFactor(width) : options.downsample;
       if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`downsample must be a positive integer, got ${factor}`);
     } else if (frame.width !== width || frame.height !== height) {
@@ -296,6 +358,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
         if (pending.length >= searchFrames) chooseReference();
       } else {
         register(k, frame, registrationImage(core, frame.data, geom!));
+        if (k % recheckFrames === 0) recheckMasks(k);
       }
     }
     k++;
@@ -304,16 +367,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
   if (k === 0) throw new RangeError('the clip has no frames');
   if (refImg === null) chooseReference();
 
-  // Duplicates take their source's shift.
-  const byIndex = new Map<number, MotionSample>();
-  for (const s of track) byIndex.set(s.index, s);
-  for (const s of track) {
-    if (s.status !== 'duplicate') continue;
-    const src = byIndex.get(s.duplicateOf!)!;
-    s.dx = src.dx;
-    s.dy = src.dy;
-    s.peak = src.peak;
-  }
+  propagateDuplicates(track);
 
   const final = masks!.masks();
   const regionOptions = {
@@ -327,27 +381,44 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
 
   let passes: 1 | 2 = 1;
   let meanFrames: 'window' | 'clip' = 'window';
-  if (!wholeClip && options.singlePass === true) meanFrames = 'clip';
-  else if (!wholeClip) {
-    // The mean is rebuilt from the window's frames in the coordinates of a frame INSIDE the
-    // window (the registration reference may lie outside it): the registered frame nearest
-    // the centre of the window's shifts. Shifts are rebased to it: d'_k = d_k − d_new.
-    refIndex = rebaseFrame(track, choice.first, choice.last);
-    const bx = track[refIndex]!.dx!, by = track[refIndex]!.dy!;
-    for (const t of track) {
-      if (t.dx === null || t.dy === null) continue;
-      t.dx -= bx;
-      t.dy -= by;
+  let reregisteredFrames = 0;
+  const stale = (j: number): boolean => j < staleBefore && track[j]!.status !== 'duplicate' && track[j]!.status !== 'reference';
+  if (options.singlePass === true) {
+    if (!wholeClip) meanFrames = 'clip';
+  } else if (!wholeClip || staleBefore > 0) {
+    // The mean is rebuilt from the window's frames. With a shortened window, in the
+    // coordinates of a frame INSIDE the window (the registration reference may lie outside
+    // it): the registered frame nearest the centre of the window's shifts, not a stale one
+    // where the window has others (a stale frame's shift is about to change). Shifts are
+    // rebased to it: d'_k = d_k − d_new.
+    let bx = 0, by = 0;
+    if (!wholeClip) {
+      refIndex = rebaseFrame(track, choice.first, choice.last, staleBefore);
+      bx = track[refIndex]!.dx!;
+      by = track[refIndex]!.dy!;
+      for (const t of track) {
+        if (t.dx === null || t.dy === null) continue;
+        t.dx -= bx;
+        t.dy -= by;
+      }
     }
     passes = 2;
     for (const b of [acc!, count!, mAcc!, mSq!, mCount!]) b.fill(0);
     meanFrameCount = 0;
     let j = 0;
-    const lastIndex = track[choice.last]!.index;
+    const lastIndex = track[Math.max(choice.last, staleBefore - 1)]!.index;
     for await (const frame of source()) {
       const t = track[j];
       if (t === undefined || t.index !== frame.index || frame.width !== width || frame.height !== height) {
         throw new RangeError(`the second decoding pass differs from the first at frame ${frame.index}`);
+      }
+      if (stale(j)) {
+        measure(j, registrationImage(core, frame.data, geom!));
+        if (t.dx !== null && t.dy !== null) {
+          t.dx -= bx;
+          t.dy -= by;
+        }
+        reregisteredFrames++;
       }
       if (j >= choice.first && j <= choice.last && (t.status === 'registered' || t.status === 'reference')) {
         addToMean(j, frame.data, t.dx!, t.dy!);
@@ -355,7 +426,10 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
       j++;
       if (t.index >= lastIndex) break;
     }
+    propagateDuplicates(track);
   }
+  let staleFrames = 0;
+  if (passes === 1) for (let j = 0; j < staleBefore; j++) if (stale(j)) staleFrames++;
   const region: AnalysedRegionResult = regionForWindow(track, choice, regionOptions);
   if (region.region.width <= 0 || region.region.height <= 0) {
     throw new UnstableClipError(`no part of the tissue is seen in every frame of frames ${region.window.firstFrame}–${region.window.lastFrame} (the best window found)`);
@@ -403,13 +477,38 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
     passes,
     registration: {
       downsample: factor, imageWidth: geom!.width, imageHeight: geom!.height, minPeakSignificance: minSignificance, minPeak,
-      referenceSearchS: searchS, maskFrames,
+      referenceSearchS: searchS, maskFrames, maskUpdates, reregisteredFrames, staleFrames,
     },
   };
 }
 
-/** The registered frame of track[first..last] nearest the centre of their shifts' bounding box (ties: earliest). */
-function rebaseFrame(track: readonly MotionSample[], first: number, last: number): number {
+/** Duplicates take their source's shift. */
+function propagateDuplicates(track: MotionSample[]): void {
+  const byIndex = new Map<number, MotionSample>();
+  for (const s of track) byIndex.set(s.index, s);
+  for (const s of track) {
+    if (s.status !== 'duplicate') continue;
+    const src = byIndex.get(s.duplicateOf!)!;
+    s.dx = src.dx;
+    s.dy = src.dy;
+    s.peak = src.peak;
+  }
+}
+
+/** `outer` grown by `tolerance` px contains `inner`. */
+function covers(outer: ScreenRect, inner: ScreenRect, tolerance: number): boolean {
+  return inner.x >= outer.x - tolerance && inner.y >= outer.y - tolerance
+    && inner.x + inner.width <= outer.x + outer.width + tolerance && inner.y + inner.height <= outer.y + outer.height + tolerance;
+}
+
+/**
+ * The registered frame of track[first..last] nearest the centre of their shifts' bounding
+ * box (ties: earliest), among positions ≥ staleBefore when the window has such a frame.
+ */
+function rebaseFrame(track: readonly MotionSample[], first: number, last: number, staleBefore: number): number {
+  if (last >= staleBefore && track.slice(Math.max(first, staleBefore), last + 1).some((t) => t.status === 'registered' || t.status === 'reference')) {
+    first = Math.max(first, staleBefore);
+  }
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
   const ok = (t: MotionSample): boolean => (t.status === 'registered' || t.status === 'reference') && t.dx !== null && t.dy !== null;
   for (let i = first; i <= last; i++) {
