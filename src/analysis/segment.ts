@@ -22,6 +22,7 @@ import { computeClipMetrics } from '../metrics/clip.js';
 import { measurePolyline } from '../metrics/region.js';
 import type { AnalysedRegion, PixelScale, PointPx, SegmentInput } from '../metrics/types.js';
 import { DEFAULT_SEGMENT_PARAMS, type SegmentParams } from './segment-params.js';
+import { chainMaskWidthPx, maskDistance } from './mask-width.js';
 
 /** Bad input to segmentImage (sizes, calibration or parameters). */
 export class SegmentInputError extends HvmError {
@@ -62,6 +63,8 @@ export interface CenterlineSegment {
   lengthUm: number;
   /** Median over the chain of 2σ at the best vesselness scale, µm: a first diameter estimate. */
   diameterUm: number;
+  /** The mask's width across the chain, µm (mask-width.ts): away from junctions, its median. */
+  maskWidthUm: number;
 }
 
 export interface SegmentResult {
@@ -269,6 +272,7 @@ export function segmentImage(
   const segments: CenterlineSegment[] = [];
   const metricInputs: SegmentInput[] = [];
   const chains = chainsOf(graph, width, scaleIndex, derived.sigmasPx, umPx);
+  const dist = maskDistance(mask, width, height);
   // The centerlines kept: the skeleton less its spurs (a spur's junction pixel stays).
   const centerlines = new Uint8Array(width * height);
   for (const c of chains) {
@@ -280,7 +284,11 @@ export function segmentImage(
     // Thinning stops about a radius short of a vessel's free end: extend to the mask's edge.
     if (!c.closedLoop) polyline = extendFreeEnds(polyline, !c.startsAtJunction, !c.endsAtJunction, mask, width, height, c.diameterUm / umPx);
     const m = measurePolyline(polyline, region, st.scale);
-    segments.push({ ...c, polyline, lengthUm: m.lengthUm });
+    const ends: PointPx[] = [];
+    if (c.startsAtJunction) ends.push(c.pixels[0]!);
+    if (c.endsAtJunction) ends.push(c.pixels[c.pixels.length - 1]!);
+    const maskWidthUm = chainMaskWidthPx(c.pixels, ends, dist, width) * umPx;
+    segments.push({ ...c, polyline, lengthUm: m.lengthUm, maskWidthUm });
     metricInputs.push({ id: `s${segments.length - 1}`, ...m, diameterUm: c.diameterUm, flowClass: null });
   }
   const skeletonLengthUm = segments.reduce((acc, sg) => acc + sg.lengthUm, 0);

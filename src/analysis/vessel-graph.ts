@@ -16,7 +16,9 @@
  *      most MAX_CONTINUATION_BEND_DEG and their diameters differ by at most
  *      MAX_CONTINUATION_DIAMETER_RATIO (a vessel keeps its calibre through a branch point;
  *      a capillary does not continue as a venule). A node of exactly two ends (a spur was
- *      pruned there) is joined whatever the bend: nothing else could continue there.
+ *      pruned there) is joined whatever the bend: nothing else could continue there. At
+ *      every node, ends whose mask widths differ by more than MAX_CONTINUATION_WIDTH_RATIO
+ *      are never joined.
  * This is the rule of the vessel-tracking literature (e.g. Al-Diri et al. 2009, IEEE TMI
  * 28:1488, junction resolution by direction and width continuity), kept to its simplest
  * greedy form; a crossing at different depths (two straight vessels) resolves into two
@@ -30,6 +32,16 @@ export const JUNCTION_CLUSTER_PX = 2;
 export const MAX_CONTINUATION_BEND_DEG = 50;
 /** Largest ratio of the two diameters for a vessel to continue through a junction. */
 export const MAX_CONTINUATION_DIAMETER_RATIO = 1.6;
+/**
+ * Largest ratio of the two chains' mask widths (mask-width.ts) for a vessel to continue
+ * through any junction, two-end nodes included. The vesselness-scale diameters of the
+ * ratio test above are coarse (a few discrete scales) and read junction blobs, so on their
+ * own they let capillaries continue as venules (measured on the phantom CI set: a 660 µm
+ * "vessel" of 26.8 µm, a third of it capillaries, which then counted as large). The mask
+ * width is measured on the vessel but noisier on a short capillary piece, hence a looser
+ * bar that only a calibre change of capillary to venule (≥ 3×) crosses.
+ */
+export const MAX_CONTINUATION_WIDTH_RATIO = 2.5;
 /** Shortest arc over which an end's direction is measured, px. */
 export const DIRECTION_MIN_ARC_PX = 3;
 /** Longest arc over which an end's direction is measured, px. */
@@ -46,6 +58,8 @@ export interface ChainInput {
   closedLoop: boolean;
   /** A first diameter estimate, px (to compare calibres and scale the direction arc). */
   diameterPx: number;
+  /** The mask's width across the chain, px, when known (MAX_CONTINUATION_WIDTH_RATIO). */
+  widthPx?: number;
 }
 
 export interface VesselPiece {
@@ -88,6 +102,8 @@ export function joinChains(chains: readonly ChainInput[]): VesselPath[] {
         const da = chains[ends[i]!.chain]!.diameterPx;
         const db = chains[ends[j]!.chain]!.diameterPx;
         const dot = dirs[i]![0] * dirs[j]![0] + dirs[i]![1] * dirs[j]![1];
+        const wa = chains[ends[i]!.chain]!.widthPx, wb = chains[ends[j]!.chain]!.widthPx;
+        if (wa !== undefined && wb !== undefined && Math.max(wa, wb) > MAX_CONTINUATION_WIDTH_RATIO * Math.min(wa, wb)) continue;
         if (ends.length > 2) {
           // Continuing means the two outward directions are opposite: bend = 180° − angle.
           if (-dot < cosMax) continue;

@@ -74,7 +74,7 @@ export function mapVessels(
   const evidence = o.temporalSd ? evidenceImage(mean, o.temporalSd, roi, width, o.temporalSdWeight ?? TEMPORAL_SD_WEIGHT) : mean;
   const seg = segmentImage(evidence, width, height, scale, o.params, { roi, backend: o.core, smallVesselMaxUm: o.smallVesselMaxUm });
   const umPx = seg.derived.umPerPxFilters;
-  const paths = joinChains(seg.segments.map((s) => ({ ...s, diameterPx: s.diameterUm / umPx })));
+  const paths = joinChains(seg.segments.map((s) => ({ ...s, diameterPx: s.diameterUm / umPx, widthPx: s.maskWidthUm / umPx })));
   const vessels: MappedVessel[] = [];
   for (const p of paths) {
     const v = describeVessel(p, seg, mean, region, scale, o, vessels.length);
@@ -205,41 +205,19 @@ export function evidenceImage(mean: Float32Array, sd: Float32Array, roi: Uint8Ar
 
 /**
  * The diameter of a vessel no profile could be fitted on (short, or at the region's edge):
- * 2σ of the best vesselness scale along its centerline, away from junctions when possible.
- * Such vessels are mostly short pieces between junctions, where the best scale is that of
- * the junction's blob, not of the vessel: the pixels more than one estimated diameter from a
- * junction are used, and when none is left the lower quartile (not the median) of them all,
- * so that a capillary piece at a junction is not classed as a venule.
+ * the mask's width across it (mask-width.ts), length-weighted median over its pieces. Not
+ * the vesselness scale: such vessels are mostly short pieces between junctions, where the
+ * best scale is that of the junction's blob, and capillary pieces read as venules.
  */
 function fallbackDiameterUm(p: VesselPath, seg: SegmentResult): number {
-  const umPx = seg.derived.umPerPxFilters;
-  const sig = seg.derived.sigmasPx;
-  const all: number[] = [];
-  const interior: number[] = [];
-  const ends: PointPx[] = [];
-  for (const piece of p.pieces) {
-    const c = seg.segments[piece.chain]!;
-    if (c.startsAtJunction) ends.push(c.pixels[0]!);
-    if (c.endsAtJunction) ends.push(c.pixels[c.pixels.length - 1]!);
+  const pieces = p.pieces.map((piece) => seg.segments[piece.chain]!).sort((a, b) => a.maskWidthUm - b.maskWidthUm);
+  const total = pieces.reduce((acc, c) => acc + c.lengthUm, 0);
+  let run = 0;
+  for (const c of pieces) {
+    run += c.lengthUm;
+    if (run >= total / 2) return c.maskWidthUm;
   }
-  for (const piece of p.pieces) {
-    const c = seg.segments[piece.chain]!;
-    const clearPx = c.diameterUm / umPx;
-    for (const [x, y] of c.pixels) {
-      const k = seg.scaleIndex[y * seg.width + x]!;
-      if (k === 255) continue;
-      const dUm = 2 * sig[k]! * umPx;
-      all.push(dUm);
-      if (ends.every((q) => Math.hypot(q[0] - x, q[1] - y) > clearPx)) interior.push(dUm);
-    }
-  }
-  const pick = (v: number[], q: number): number => {
-    const sorted = [...v].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  };
-  if (interior.length > 0) return pick(interior, 0.5);
-  if (all.length > 0) return pick(all, 0.25);
-  return seg.segments[p.pieces[0]!.chain]!.diameterUm;
+  return pieces[pieces.length - 1]!.maskWidthUm;
 }
 
 /** A polyline as interleaved x, y (float64) for the core. */

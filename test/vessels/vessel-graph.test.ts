@@ -4,7 +4,7 @@
  * leaves a two-ended node that joins whatever the bend, and every chain lands in one vessel.
  */
 import { describe, expect, it } from 'vitest';
-import { joinChains, MAX_CONTINUATION_BEND_DEG, type ChainInput } from '../../src/analysis/vessel-graph.js';
+import { joinChains, MAX_CONTINUATION_BEND_DEG, MAX_CONTINUATION_WIDTH_RATIO, type ChainInput } from '../../src/analysis/vessel-graph.js';
 import type { PointPx } from '../../src/metrics/types.js';
 
 /** A straight chain of integer pixels from a to b, junction flags on the ends. */
@@ -56,6 +56,19 @@ describe('joinChains', () => {
   it('joins a two-ended node whatever the bend (a spur was pruned there)', () => {
     const c = [chain([0, 50], [50, 50], false, true), chain([50, 50], [50, 0], true, false)];
     expect(sorted(joinChains(c))).toEqual([[0, 1]]);
+  });
+
+  it('never joins across a jump in mask width beyond MAX_CONTINUATION_WIDTH_RATIO, two-ended nodes included, whatever the scale estimates say', () => {
+    const withWidth = (c: ChainInput, widthPx: number): ChainInput => ({ ...c, widthPx });
+    // Straight through a T: same vesselness-scale diameter (4 px), mask widths 4 and 12 px (a capillary meeting a venule).
+    const t = [withWidth(chain([0, 50], [50, 50], false, true), 4), withWidth(chain([50, 50], [100, 50], true, false), 12), withWidth(chain([50, 50], [50, 0], true, false), 4)];
+    expect(sorted(joinChains(t))).toEqual([[0], [1], [2]]);
+    // Just inside the ratio: joined straight through, the side branch alone.
+    const ok = [withWidth(chain([0, 50], [50, 50], false, true), 4), withWidth(chain([50, 50], [100, 50], true, false), 4 * MAX_CONTINUATION_WIDTH_RATIO), withWidth(chain([50, 50], [50, 0], true, false), 4)];
+    expect(sorted(joinChains(ok))).toEqual([[0, 1], [2]]);
+    // Two-ended node: joined whatever the bend, but not across the width jump.
+    const two = [withWidth(chain([0, 50], [50, 50], false, true), 4), withWidth(chain([50, 50], [50, 0], true, false), 11)];
+    expect(sorted(joinChains(two))).toEqual([[0], [1]]);
   });
 
   it('keeps a closed ring as one closed vessel and puts every chain in exactly one vessel', () => {
