@@ -18,6 +18,7 @@ import { highPass, rowSd } from './correlate.js';
 import { estimateFlow, type FlowEstimate } from './estimate.js';
 import { resolveFlowParams, type FlowParams } from './params.js';
 import { samplePath, type PathSamples } from './path-samples.js';
+import { RowStore } from './row-store.js';
 import type { FlowFrame, FlowPath, SpaceTimeDiagram, VesselFlow } from './types.js';
 
 export interface FlowMeasurerOptions {
@@ -55,9 +56,9 @@ interface PathState {
   samples: PathSamples;
   offset: number;
   /** Per row: mean of the two lines (the STD row). */
-  rows: (Float32Array | null)[];
+  rows: RowStore;
   /** Per row: left line − right line (noise reference). */
-  diffs: (Float32Array | null)[];
+  diffs: RowStore;
   estimate: FlowEstimate | null;
   backgroundTextureSd?: number;
 }
@@ -73,7 +74,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
     ids.add(path.id);
     const samples = samplePath(path, o.scale, p.stepPx, p.acrossFractionOfRadius);
     const bgTex = o.meanImage !== undefined ? backgroundTextureSd(o.meanImage, o.width, o.height, path, samples, p) : undefined;
-    states.push({ path, samples, offset: total, rows: [], diffs: [], estimate: null, ...(bgTex !== undefined ? { backgroundTextureSd: bgTex } : {}) });
+    states.push({ path, samples, offset: total, rows: new RowStore(samples.count), diffs: new RowStore(samples.count), estimate: null, ...(bgTex !== undefined ? { backgroundTextureSd: bgTex } : {}) });
     total += 2 * samples.count;
   }
   // All paths' samples in one call per frame.
@@ -119,8 +120,8 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
   const pushGap = (): void => {
     for (const s of states) {
       for (let r = 0; r < rowsPerFrame; r++) {
-        s.rows.push(null);
-        s.diffs.push(null);
+        s.rows.pushGap();
+        s.diffs.pushGap();
       }
     }
   };
@@ -151,8 +152,8 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       const addRows = (values: Float32Array, valid: Uint8Array): void => {
         for (const s of states) {
           const n = s.samples.count;
-          const row = new Float32Array(n);
-          const diff = new Float32Array(n);
+          const row = s.rows.pushRow();
+          const diff = s.diffs.pushRow();
           for (let i = 0; i < n; i++) {
             const l = s.offset + i;
             const r = s.offset + n + i;
@@ -164,8 +165,6 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
               diff[i] = Number.NaN;
             }
           }
-          s.rows.push(row);
-          s.diffs.push(diff);
         }
       };
       if (!interlaced) {
@@ -185,7 +184,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       finished = states.map((s) => {
         const e = s.samples.count < 2
           ? estimateFlow({ rows: [], diffs: [], stepUm: s.samples.stepUm, rowStepS }, p)
-          : estimateFlow({ rows: s.rows, diffs: s.diffs, stepUm: s.samples.stepUm, rowStepS, ...(s.backgroundTextureSd !== undefined ? { backgroundTextureSd: s.backgroundTextureSd } : {}) }, p);
+          : estimateFlow({ rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS, ...(s.backgroundTextureSd !== undefined ? { backgroundTextureSd: s.backgroundTextureSd } : {}) }, p);
         s.estimate = e;
         const { usedColumns: _u, slopeColumnsPerRow: _s, ...flow } = e;
         return { id: s.path.id, ...flow };
@@ -201,13 +200,14 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       const values = new Float32Array(width * height).fill(Number.NaN);
       const timesS = new Float64Array(height);
       const rowPresent = new Uint8Array(height);
-      s.rows.forEach((r, t) => {
+      for (let t = 0; t < height; t++) {
         timesS[t] = (firstIndex ?? 0) / o.fps + t * rowStepS;
+        const r = s.rows.row(t);
         if (r !== null) {
           values.set(r, t * width);
           rowPresent[t] = 1;
         }
-      });
+      }
       return {
         id,
         width,
