@@ -229,11 +229,12 @@ export const REFINE_MAX_CHANGE = 1.5;
  * Bilinear sample of img at p + (dx, dy) for every pixel whose taps lie inside the image
  * (0 elsewhere; callers read only where innerTaps allows).
  */
-function shifted(img: Float32Array, w: number, h: number, dx: number, dy: number): Float32Array {
+function shifted(img: Float32Array, w: number, h: number, dx: number, dy: number, into?: Float32Array): Float32Array {
   const ix = Math.floor(dx), iy = Math.floor(dy);
   const fx = dx - ix, fy = dy - iy;
   const w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
-  const out = new Float32Array(w * h);
+  const out = into ?? new Float32Array(w * h);
+  if (into !== undefined) out.fill(0);
   const x0 = Math.max(0, -ix), x1 = Math.min(w - 1, w - 2 - ix);
   const y0 = Math.max(0, -iy), y1 = Math.min(h - 1, h - 2 - iy);
   for (let y = y0; y <= y1; y++) {
@@ -286,8 +287,17 @@ export function refineShift(ref: Float32Array, mov: Float32Array, g: Registratio
   let dx = dx0, dy = dy0;
   let it = 0;
   let idx: Int32Array = new Int32Array(0), lastIx = NaN, lastIy = NaN;
+  // The reference's central differences do not change between iterations: computed once
+  // (the same double as inside the sum, so results are unchanged), and one buffer serves
+  // every iteration's shifted image.
+  const refDx = new Float64Array(w * h), refDy = new Float64Array(w * h);
+  for (const i of g.innerIndex) {
+    refDx[i] = ref[i + 1]! - ref[i - 1]!;
+    refDy[i] = ref[i + w]! - ref[i - w]!;
+  }
+  const M = new Float32Array(w * h);
   for (; it < REFINE_MAX_ITERATIONS; it++) {
-    const M = shifted(mov, w, h, dx, dy);
+    shifted(mov, w, h, dx, dy, M);
     let hxx = 0, hxy = 0, hyy = 0, bx = 0, by = 0;
     // innerTaps at the moving position covers the 4 neighbours and their taps, and inner
     // pixels of the reference are ≥ INNER_MARGIN from its edges: no read leaves either image.
@@ -299,8 +309,8 @@ export function refineShift(ref: Float32Array, mov: Float32Array, g: Registratio
     }
     for (let k = 0; k < idx.length; k++) {
       const i = idx[k]!;
-      const gx = 0.25 * (ref[i + 1]! - ref[i - 1]! + M[i + 1]! - M[i - 1]!);
-      const gy = 0.25 * (ref[i + w]! - ref[i - w]! + M[i + w]! - M[i - w]!);
+      const gx = 0.25 * (refDx[i]! + M[i + 1]! - M[i - 1]!);
+      const gy = 0.25 * (refDy[i]! + M[i + w]! - M[i - w]!);
       const e = ref[i]! - M[i]!;
       hxx += gx * gx;
       hxy += gx * gy;
