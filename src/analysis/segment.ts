@@ -18,11 +18,12 @@
 import { loadBackend } from '../backend/index.js';
 import type { BackendName, CoreBackend, SkeletonGraph } from '../backend/types.js';
 import { HvmError } from '../errors.js';
-import { computeClipMetrics } from '../metrics/clip.js';
+import { computeClipMetrics, DEFAULT_SMALL_VESSEL_MAX_UM } from '../metrics/clip.js';
 import { measurePolyline } from '../metrics/region.js';
 import type { AnalysedRegion, PixelScale, PointPx, SegmentInput } from '../metrics/types.js';
 import { DEFAULT_SEGMENT_PARAMS, type SegmentParams } from './segment-params.js';
-import { chainMaskWidthPx, maskDistance } from './mask-width.js';
+import { calibreSteps, chainMaskWidthPx, maskDistance, widthAtPx } from './mask-width.js';
+import { MAX_CONTINUATION_DIAMETER_RATIO, MAX_CONTINUATION_WIDTH_RATIO } from './vessel-graph.js';
 
 /** Bad input to segmentImage (sizes, calibration or parameters). */
 export class SegmentInputError extends HvmError {
@@ -271,8 +272,9 @@ export function segmentImage(
   const region: AnalysedRegion = { x: 0, y: 0, width, height };
   const segments: CenterlineSegment[] = [];
   const metricInputs: SegmentInput[] = [];
-  const chains = chainsOf(graph, width, scaleIndex, derived.sigmasPx, umPx);
   const dist = maskDistance(mask, width, height);
+  const smallMaxPx = (options.smallVesselMaxUm ?? DEFAULT_SMALL_VESSEL_MAX_UM) / umPx;
+  const chains = splitAtCalibreSteps(chainsOf(graph, width, scaleIndex, derived.sigmasPx, umPx), dist, width, scaleIndex, derived.sigmasPx, umPx, smallMaxPx);
   // The centerlines kept: the skeleton less its spurs (a spur's junction pixel stays).
   const centerlines = new Uint8Array(width * height);
   for (const c of chains) {
@@ -331,6 +333,46 @@ interface Chain {
   endsAtJunction: boolean;
   closedLoop: boolean;
   diameterUm: number;
+}
+
+/**
+ * Chains cut where their calibre steps without a junction (mask-width.ts, calibreSteps): the
+ * cut is flagged as a junction end on both parts, so joinChains decides whether the vessel
+ * continues there by the same width rules as at any junction. Closed loops are left whole.
+ */
+function splitAtCalibreSteps(chains: Chain[], dist: Float32Array, width: number, scaleIndex: Uint8Array, sigmasPx: readonly number[], umPx: number, smallMaxPx: number): Chain[] {
+  const out: Chain[] = [];
+  for (const c of chains) {
+    if (c.closedLoop) {
+      out.push(c);
+      continue;
+    }
+    const widths = c.pixels.map((p) => widthAtPx(dist, width, p));
+    const cuts = calibreSteps(widths, c.startsAtJunction, c.endsAtJunction, {
+      maxRatio: MAX_CONTINUATION_WIDTH_RATIO, maxRatioAcrossSmall: MAX_CONTINUATION_DIAMETER_RATIO, smallMaxPx,
+    });
+    if (cuts.length === 0) {
+      out.push(c);
+      continue;
+    }
+    const bounds = [0, ...cuts, c.pixels.length - 1];
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const pixels = c.pixels.slice(bounds[k]!, bounds[k + 1]! + 1);
+      const diam: number[] = [];
+      for (const [x, y] of pixels) {
+        const si = scaleIndex[y * width + x]!;
+        if (si !== 255) diam.push(2 * sigmasPx[si]! * umPx);
+      }
+      out.push({
+        pixels,
+        startsAtJunction: k === 0 ? c.startsAtJunction : true,
+        endsAtJunction: k + 2 === bounds.length ? c.endsAtJunction : true,
+        closedLoop: false,
+        diameterUm: median(diam),
+      });
+    }
+  }
+  return out;
 }
 
 /** The core's chains as pixel-centre points, with their flags and a first diameter estimate. */

@@ -74,7 +74,7 @@ export function mapVessels(
   const evidence = o.temporalSd ? evidenceImage(mean, o.temporalSd, roi, width, o.temporalSdWeight ?? TEMPORAL_SD_WEIGHT) : mean;
   const seg = segmentImage(evidence, width, height, scale, o.params, { roi, backend: o.core, smallVesselMaxUm: o.smallVesselMaxUm });
   const umPx = seg.derived.umPerPxFilters;
-  const paths = joinChains(seg.segments.map((s) => ({ ...s, diameterPx: s.diameterUm / umPx, widthPx: s.maskWidthUm / umPx })));
+  const paths = joinChains(seg.segments.map((s) => ({ ...s, diameterPx: s.diameterUm / umPx, widthPx: s.maskWidthUm / umPx })), { smallMaxPx: o.smallVesselMaxUm / umPx });
   const vessels: MappedVessel[] = [];
   for (const p of paths) {
     const v = describeVessel(p, seg, mean, region, scale, o, vessels.length);

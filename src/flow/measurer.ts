@@ -73,7 +73,9 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
     if (ids.has(path.id)) throw new RangeError(`duplicate path id "${path.id}"`);
     ids.add(path.id);
     const samples = samplePath(path, o.scale, p.stepPx, p.acrossFractionOfRadius);
-    const bgTex = o.meanImage !== undefined ? backgroundTextureSd(o.meanImage, o.width, o.height, path, samples, p) : undefined;
+    const diameterUm = path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY);
+    const seeThrough = diameterUm < p.stopBackgroundTestMaxDiameterUm;
+    const bgTex = o.meanImage !== undefined && seeThrough ? backgroundTextureSd(o.meanImage, o.width, o.height, path, samples, p) : undefined;
     states.push({ path, samples, offset: total, rows: new RowStore(samples.count), diffs: new RowStore(samples.count), estimate: null, ...(bgTex !== undefined ? { backgroundTextureSd: bgTex } : {}) });
     total += 2 * samples.count;
   }

@@ -100,6 +100,15 @@ export interface FlowParams {
    * image.
    */
   stopMinLumenToBackgroundTexture: number;
+  /**
+   * Vessels at least this wide, µm, skip the lumen-to-tissue texture test above: a column of
+   * red cells this wide is opaque, the tissue cannot show through it, and a stopped venule
+   * packed with cells is smoother than the tissue mottle beside it (measured on the
+   * pressure-stopped venule fixture: lumen/tissue texture 0.32 on a stopped 26-µm venule,
+   * which the test then read as moving, and the clip passed the pressure check). 20 µm, the
+   * consensus small-vessel limit: the see-through the test guards against is a capillary's.
+   */
+  stopBackgroundTestMaxDiameterUm: number;
   /** Gap between the vessel's edge and the background lines of that test, px. */
   backgroundGapPx: number;
   /**
@@ -145,6 +154,7 @@ export const DEFAULT_FLOW_PARAMS: Readonly<FlowParams> = Object.freeze({
   stopMaxNoiseRatio: 2.5,
   stopMinTextureSnr: 1,
   stopMinLumenToBackgroundTexture: 1.5,
+  stopBackgroundTestMaxDiameterUm: 20,
   backgroundGapPx: 2,
   stopTextureRadiusUm: 3,
   maxLagFrames: 6,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainMaskWidthPx, maskDistance, widthAtPx } from '../../src/analysis/mask-width.js';
+import { calibreSteps, chainMaskWidthPx, maskDistance, widthAtPx } from '../../src/analysis/mask-width.js';
 
 /** Brute force: distance from each mask pixel to the nearest background pixel (padding counts as background). */
 function bruteDistance(mask: Uint8Array, w: number, h: number): Float32Array {
@@ -67,5 +67,28 @@ describe('mask width (Felzenszwalb–Huttenlocher distance transform)', () => {
     const chain: [number, number][] = [];
     for (let x = 0; x <= 20; x++) chain.push([x, 20]);
     expect(chainMaskWidthPx(chain, [[20, 20]], dist, w)).toBe(5);
+  });
+});
+
+describe('calibre steps along a chain (a capillary leaving a venule end-on, no junction)', () => {
+  const o = { maxRatio: 2.5, maxRatioAcrossSmall: 1.6, smallMaxPx: 15 };
+  it('cuts a 17-px venule running on as a 6-px capillary at the step', () => {
+    const w = [...Array(40).fill(17), 15, 11, 9, ...Array(40).fill(6)];
+    const cuts = calibreSteps(w, false, false, o);
+    expect(cuts).toHaveLength(1);
+    expect(cuts[0]).toBeGreaterThanOrEqual(39);
+    expect(cuts[0]).toBeLessThanOrEqual(43);
+  });
+  it('does not cut capillary width noise (3–7 px), a 18 → 22 µm-like change within a class, or a short chain', () => {
+    const noisy = [5, 5, 7, 7, 7, 8, 6, 7, 5, 7, 5, 5, 5, 7, 7, 7, 7, 6, 5, 7, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 6, 7, 9, 7, 5];
+    expect(calibreSteps(noisy, false, false, o)).toEqual([]);
+    expect(calibreSteps([...Array(30).fill(16), ...Array(30).fill(20)], false, false, o)).toEqual([]);
+    expect(calibreSteps([...Array(8).fill(17), ...Array(8).fill(5)], false, false, o)).toEqual([]);
+  });
+  it('cuts across the small-vessel threshold at a smaller ratio (1.6 < r ≤ 2.5), and not at a junction blob', () => {
+    expect(calibreSteps([...Array(30).fill(20), ...Array(30).fill(10)], false, false, o)).toHaveLength(1);
+    // A capillary whose first pixels lie in a junction's blob (wide): no cut there.
+    const blob = [19, 18, 16, 14, 12, 10, 9, 8, ...Array(40).fill(6)];
+    expect(calibreSteps(blob, true, false, o)).toEqual([]);
   });
 });

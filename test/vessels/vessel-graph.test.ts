@@ -71,6 +71,17 @@ describe('joinChains', () => {
     expect(sorted(joinChains(two))).toEqual([[0], [1]]);
   });
 
+  it('does not let a vessel change class through a junction: widths either side of the small-vessel threshold join only within the diameter ratio', () => {
+    const withWidth = (c: ChainInput, widthPx: number): ChainInput => ({ ...c, widthPx });
+    // 7 px and 17 px (ratio 2.4 < MAX_CONTINUATION_WIDTH_RATIO): joined without the class rule, apart with a threshold of 15 px between them.
+    const capVen = [withWidth(chain([0, 50], [50, 50], false, true), 7), withWidth(chain([50, 50], [100, 50], true, false), 17)];
+    expect(sorted(joinChains(capVen))).toEqual([[0, 1]]);
+    expect(sorted(joinChains(capVen, { smallMaxPx: 15 }))).toEqual([[0], [1]]);
+    // 14 and 17 px across the same threshold (ratio 1.2): one vessel.
+    const grow = [withWidth(chain([0, 50], [50, 50], false, true), 14), withWidth(chain([50, 50], [100, 50], true, false), 17)];
+    expect(sorted(joinChains(grow, { smallMaxPx: 15 }))).toEqual([[0, 1]]);
+  });
+
   it('keeps a closed ring as one closed vessel and puts every chain in exactly one vessel', () => {
     const ring = [chain([0, 0], [20, 0], true, true), chain([20, 0], [20, 20], true, true), chain([20, 20], [0, 20], true, true), chain([0, 20], [0, 0], true, true)];
     const v = joinChains(ring);
