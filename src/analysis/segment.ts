@@ -358,17 +358,12 @@ function splitAtCalibreSteps(chains: Chain[], dist: Float32Array, width: number,
     const bounds = [0, ...cuts, c.pixels.length - 1];
     for (let k = 0; k + 1 < bounds.length; k++) {
       const pixels = c.pixels.slice(bounds[k]!, bounds[k + 1]! + 1);
-      const diam: number[] = [];
-      for (const [x, y] of pixels) {
-        const si = scaleIndex[y * width + x]!;
-        if (si !== 255) diam.push(2 * sigmasPx[si]! * umPx);
-      }
       out.push({
         pixels,
         startsAtJunction: k === 0 ? c.startsAtJunction : true,
         endsAtJunction: k + 2 === bounds.length ? c.endsAtJunction : true,
         closedLoop: false,
-        diameterUm: median(diam),
+        diameterUm: scaleDiameterUm(pixels, width, scaleIndex, sigmasPx, umPx),
       });
     }
   }
@@ -380,17 +375,24 @@ function chainsOf(graph: SkeletonGraph, width: number, scaleIndex: Uint8Array, s
   const out: Chain[] = [];
   for (let s = 0; s + 1 < graph.offsets.length; s++) {
     const pixels: PointPx[] = [];
-    const diam: number[] = [];
     for (let k = graph.offsets[s]!; k < graph.offsets[s + 1]!; k++) {
       const i = graph.pixels[k]!;
       pixels.push([i % width, Math.floor(i / width)]);
-      const si = scaleIndex[i]!;
-      if (si !== 255) diam.push(2 * sigmasPx[si]! * umPx);
     }
     const f = graph.flags[s]!;
-    out.push({ pixels, startsAtJunction: (f & 1) !== 0, endsAtJunction: (f & 2) !== 0, closedLoop: (f & 4) !== 0, diameterUm: median(diam) });
+    out.push({ pixels, startsAtJunction: (f & 1) !== 0, endsAtJunction: (f & 2) !== 0, closedLoop: (f & 4) !== 0, diameterUm: scaleDiameterUm(pixels, width, scaleIndex, sigmasPx, umPx) });
   }
   return out;
+}
+
+/** A first diameter estimate, µm: the median over the pixels of 2σ at their best vesselness scale. */
+function scaleDiameterUm(pixels: readonly PointPx[], width: number, scaleIndex: Uint8Array, sigmasPx: readonly number[], umPx: number): number {
+  const diam: number[] = [];
+  for (const [x, y] of pixels) {
+    const si = scaleIndex[y * width + x]!;
+    if (si !== 255) diam.push(2 * sigmasPx[si]! * umPx);
+  }
+  return median(diam);
 }
 
 /**
