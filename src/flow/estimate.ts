@@ -41,10 +41,11 @@ export interface StdRows {
   stepUm: number;
   rowStepS: number;
   /**
-   * Cell-scale texture SD of the tissue beside the vessel (same normalisation as the rows:
+   * Cell-scale texture SD a column would have if it showed only the tissue through the vessel:
+   * the tissue's beside it × the lumen's transmission (same normalisation as the rows:
    * grey × 100 / mean), from the stabilised mean; absent when unknown (the test is skipped).
    */
-  backgroundTextureSd?: number;
+  seeThroughTextureSd?: number;
 }
 
 export interface FlowEstimate extends Omit<VesselFlow, 'id'> {
@@ -228,10 +229,10 @@ export function estimateFlow(std: StdRows, p: FlowParams): FlowEstimate {
     const tex = texSd * texSd;
     pairCorr[t] = ncc0(a, b);
     // Unchanged up to noise, and textured at the cell scale.
-    // …and more textured than the tissue beside it (a barcode, not the tissue seen through a
-    // featureless, fast or blurred column).
-    const bg = std.backgroundTextureSd;
-    const aboveTissue = bg === undefined || texSd >= p.stopMinLumenToBackgroundTexture * bg;
+    // …and more textured than the tissue seen through the lumen would be (a barcode, not the
+    // tissue through a featureless, fast or blurred column).
+    const seen = std.seeThroughTextureSd;
+    const aboveTissue = seen === undefined || texSd >= p.stopMinLumenToBackgroundTexture * seen;
     pairStop[t] = ratio <= p.stopMaxNoiseRatio && tex >= p.stopMinTextureSnr * noiseRow && aboveTissue ? 1 : 0;
   }
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair

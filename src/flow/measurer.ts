@@ -14,11 +14,11 @@
  * horizontal streaks.
  */
 import type { CoreBackend } from '../backend/types.js';
-import { highPass, rowSd } from './correlate.js';
 import { estimateFlow, type FlowEstimate } from './estimate.js';
 import { resolveFlowParams, type FlowParams } from './params.js';
 import { samplePath, type PathSamples } from './path-samples.js';
 import { RowStore } from './row-store.js';
+import { seeThroughTextureSd } from './see-through.js';
 import type { FlowFrame, FlowPath, SpaceTimeDiagram, VesselFlow } from './types.js';
 
 export interface FlowMeasurerOptions {
@@ -60,7 +60,7 @@ interface PathState {
   /** Per row: left line − right line (noise reference). */
   diffs: RowStore;
   estimate: FlowEstimate | null;
-  backgroundTextureSd?: number;
+  seeThroughTextureSd?: number;
 }
 
 export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): FlowMeasurer {
@@ -75,8 +75,8 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
     const samples = samplePath(path, o.scale, p.stepPx, p.acrossFractionOfRadius);
     const diameterUm = path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY);
     const seeThrough = diameterUm < p.stopBackgroundTestMaxDiameterUm;
-    const bgTex = o.meanImage !== undefined && seeThrough ? backgroundTextureSd(o.meanImage, o.width, o.height, path, samples, p) : undefined;
-    states.push({ path, samples, offset: total, rows: new RowStore(samples.count), diffs: new RowStore(samples.count), estimate: null, ...(bgTex !== undefined ? { backgroundTextureSd: bgTex } : {}) });
+    const bgTex = o.meanImage !== undefined && seeThrough ? seeThroughTextureSd(o.meanImage, o.width, o.height, path, samples, p) : undefined;
+    states.push({ path, samples, offset: total, rows: new RowStore(samples.count), diffs: new RowStore(samples.count), estimate: null, ...(bgTex !== undefined ? { seeThroughTextureSd: bgTex } : {}) });
     total += 2 * samples.count;
   }
   // All paths' samples in one call per frame.
@@ -186,7 +186,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       finished = states.map((s) => {
         const e = s.samples.count < 2
           ? estimateFlow({ rows: [], diffs: [], stepUm: s.samples.stepUm, rowStepS }, p)
-          : estimateFlow({ rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS, ...(s.backgroundTextureSd !== undefined ? { backgroundTextureSd: s.backgroundTextureSd } : {}) }, p);
+          : estimateFlow({ rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS, ...(s.seeThroughTextureSd !== undefined ? { seeThroughTextureSd: s.seeThroughTextureSd } : {}) }, p);
         s.estimate = e;
         const { usedColumns: _u, slopeColumnsPerRow: _s, ...flow } = e;
         return { id: s.path.id, ...flow };
@@ -226,38 +226,3 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
   };
 }
 
-/**
- * Cell-scale texture of the tissue beside a path, on the stabilised mean: two lines at
- * ±(radius + backgroundGapPx) from the centerline, sampled bilinearly at the path's samples,
- * normalised like the rows (× 100 / the image's mean), high-passed like the stop test; the
- * smaller of the two sides' SDs (another vessel may run along one side). undefined when a
- * line leaves the image.
- */
-function backgroundTextureSd(img: Float32Array, w: number, h: number, path: FlowPath, s: PathSamples, p: FlowParams): number | undefined {
-  const n = s.count;
-  if (n < 4) return undefined;
-  let sum = 0;
-  for (let i = 0; i < img.length; i++) sum += img[i]!;
-  const k = 100 / Math.max(1e-6, sum / img.length);
-  const off = path.diameterPx / 2 + p.backgroundGapPx;
-  const sds: number[] = [];
-  for (const sgn of [-1, 1]) {
-    const row = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      // The left line's points sit at centre − ½·halfWidth·normal; recover the centre from both lines.
-      const cx = (s.points[2 * i]! + s.points[2 * (n + i)]!) / 2;
-      const cy = (s.points[2 * i + 1]! + s.points[2 * (n + i) + 1]!) / 2;
-      const x = cx + sgn * off * s.normals[2 * i]!;
-      const y = cy + sgn * off * s.normals[2 * i + 1]!;
-      if (!(x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1)) return undefined;
-      const x0 = Math.min(Math.floor(x), w - 2), y0 = Math.min(Math.floor(y), h - 2);
-      const fx = x - x0, fy = y - y0;
-      const q = y0 * w + x0;
-      row[i] = ((img[q]! * (1 - fx) + img[q + 1]! * fx) * (1 - fy) + (img[q + w]! * (1 - fx) + img[q + w + 1]! * fx) * fy) * k;
-    }
-    const hpR = Math.max(1, Math.round(p.highPassRadiusUm / s.stepUm));
-    const fineR = Math.max(1, Math.round(p.stopTextureRadiusUm / s.stepUm));
-    sds.push(rowSd(highPass(highPass(row, hpR), fineR)));
-  }
-  return Math.min(sds[0]!, sds[1]!);
-}

@@ -97,9 +97,9 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
       const hp = highPass(highPass(r, Math.round(P.highPassRadiusUm / STEP_UM)), Math.round(P.stopTextureRadiusUm / STEP_UM));
       return rowSd(hp);
     })();
-    const calm = estimateFlow({ ...std, backgroundTextureSd: (0.5 * texSd) / P.stopMinLumenToBackgroundTexture }, P);
+    const calm = estimateFlow({ ...std, seeThroughTextureSd: (0.5 * texSd) / P.stopMinLumenToBackgroundTexture }, P);
     expect(calm.flowClass).toBe(0);
-    const busy = estimateFlow({ ...std, backgroundTextureSd: (1.2 * texSd) / P.stopMinLumenToBackgroundTexture }, P);
+    const busy = estimateFlow({ ...std, seeThroughTextureSd: (1.2 * texSd) / P.stopMinLumenToBackgroundTexture }, P);
     expect(busy.flowClass).not.toBe(0);
     expect(busy.stoppedFraction ?? 0).toBeLessThan(0.05);
   });
