@@ -32,6 +32,7 @@ import type { TemporalSummary } from './temporal-summary.js';
 import { createFlowMeasurer, resolveFlowParams, type FlowParams, type FlowPath, type SpaceTimeDiagram, type VesselFlow } from '../flow/index.js';
 import { createQualityProbe, estimateQuality, type QualityProbe } from '../quality/index.js';
 import { GRID_CROSSING_BAND_PX, TEMPORAL_SD_WEIGHT, mapVessels, metricInputs, type VesselMap } from './vessel-map.js';
+import { resolveVesselsByFlow } from './split-by-flow.js';
 import { JUNCTION_CLUSTER_PX, MAX_CONTINUATION_BEND_DEG, MAX_CONTINUATION_DIAMETER_RATIO } from './vessel-graph.js';
 import type { SegmentParams } from './segment-params.js';
 
@@ -88,7 +89,7 @@ export interface ClipAnalysis {
   summary: TemporalSummary;
   /** Motion track, window, region, masks, duplicated and dropped frames (stabilise.ts). */
   stabilisation: StabiliseResult;
-  /** Segmentation of the stabilised mean and the vessels built from it (vessel-map.ts). */
+  /** Segmentation of the stabilised mean and the vessels reported (vessel-map.ts; joined vessels split where their flow says so, split-by-flow.ts). */
   vesselMap: VesselMap;
   /** Per-vessel flow (null when it could not be measured) and each vessel's space-time diagram, for pictures. */
   flow: { vessels: VesselFlow[] | null; spaceTime: (vesselId: string) => SpaceTimeDiagram | null };
@@ -226,7 +227,8 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
 
   // Flow: a second pass over the window's frames, sampled along every vessel (src/flow).
   const umPx = Math.sqrt(scale.umPerPxX * scale.umPerPxY);
-  const flowPaths: FlowPath[] = vesselMap.vessels.map((v) => ({ id: v.id, polylinePx: v.polylinePx, diameterPx: v.diameterUm / umPx }));
+  // Every vessel, and the parts of vessels joined through branch points (split-by-flow.ts).
+  const flowPaths: FlowPath[] = vesselMap.vessels.flatMap((v) => [v, ...(v.parts ?? [])]).map((v) => ({ id: v.id, polylinePx: v.polylinePx, diameterPx: v.diameterUm / umPx }));
   const fps = source.fps;
   const measurer = createFlowMeasurer(flowPaths, { width: stab.width, height: stab.height, fps, scale, core, meanImage: stab.meanImage, interlaced: source.interlaced, ...(fieldOrder !== undefined ? { fieldOrder } : {}), ...(options.flowParams !== undefined ? { params: options.flowParams } : {}) });
   let flows: VesselFlow[] | null = null;
@@ -246,7 +248,8 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
   }
   timingsMs.flow = performance.now() - t0;
   const flowById = new Map((flows ?? []).map((f) => [f.id, f]));
-  const inputs = metricInputs(vesselMap.vessels).map((m) => {
+  const reported = flows !== null ? resolveVesselsByFlow(vesselMap.vessels, flowById) : vesselMap.vessels.map(({ parts: _p, ...v }) => v);
+  const inputs = metricInputs(reported).map((m) => {
     const f = flowById.get(m.id);
     return f === undefined ? m : { ...m, flowClass: f.flowClass, velocity: f.velocity };
   });
@@ -260,7 +263,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
     probe: qprobe !== null ? qprobe.summary() : null,
     stabilisation: stab,
     vessels: vesselMap.segmentation,
-    flow: flows !== null ? vesselMap.vessels.map((v) => ({ diameterUm: v.diameterUm, lengthUm: v.lengthUm, flowClass: flowById.get(v.id)?.flowClass ?? null })) : null,
+    flow: flows !== null ? reported.map((v) => ({ diameterUm: v.diameterUm, lengthUm: v.lengthUm, flowClass: flowById.get(v.id)?.flowClass ?? null })) : null,
     backend: core,
   });
   timingsMs.quality = performance.now() - t0;
@@ -271,7 +274,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       .join('; ');
     warnings.push({ code: 'quality-rejected', message: `The automatic MIQS estimate rejects this clip (total ${quality.total} ≥ 10): ${why}. Its metrics are reported but should not enter session means (hvm study excludes rejected clips by default).` });
   }
-  const vessels: VesselResult[] = vesselMap.vessels.map((v) => {
+  const vessels: VesselResult[] = reported.map((v) => {
     const f = flowById.get(v.id);
     return {
       id: v.id,
@@ -337,8 +340,8 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
     result: validateClipResult(result, source.path),
     summary,
     stabilisation: stab,
-    vesselMap,
-    flow: { vessels: flows, spaceTime: (id: string) => measurer.spaceTime(id) },
+    vesselMap: { segmentation: vesselMap.segmentation, vessels: reported },
+    flow: { vessels: flows === null ? null : reported.flatMap((v) => { const f = flowById.get(v.id); return f === undefined ? [] : [f]; }), spaceTime: (id: string) => measurer.spaceTime(id) },
     timingsMs,
   };
 }

@@ -24,6 +24,10 @@
  * 28:1488, junction resolution by direction and width continuity), kept to its simplest
  * greedy form; a crossing at different depths (two straight vessels) resolves into two
  * straight vessels, which is also what an observer traces.
+ *
+ * A branch point divides the flow even where the course continues: the pieces of a joined
+ * vessel are kept (splitAtJoins), flow is measured on them too, and the vessel is reported as
+ * its pieces where their flow classes differ (split-by-flow.ts).
  */
 import type { PointPx } from '../metrics/types.js';
 
@@ -258,6 +262,15 @@ function walk(chains: readonly ChainInput[], link: Int32Array): VesselPath[] {
     out.push(assemble(chains, pieces, loop));
   }
   return out;
+}
+
+/**
+ * A joined vessel's pieces, each as a vessel path of its own (in order along the vessel; a
+ * piece's ends at the joins are junctions). Flow is measured on these too: a branch point
+ * can change the flow even where the vessel's course continues (analyze-clip.ts).
+ */
+export function splitAtJoins(chains: readonly ChainInput[], path: VesselPath): VesselPath[] {
+  return path.pieces.map((p) => assemble(chains, [p], false));
 }
 
 function assemble(chains: readonly ChainInput[], pieces: VesselPiece[], loopViaJoins: boolean): VesselPath {

@@ -16,7 +16,7 @@ import type { AnalysedRegion, PixelScale, PointPx, SegmentInput } from '../metri
 import { measureDiameter } from './diameter.js';
 import { segmentImage, type SegmentResult } from './segment.js';
 import type { SegmentParams } from './segment-params.js';
-import { joinChains, type VesselPath } from './vessel-graph.js';
+import { joinChains, splitAtJoins, type VesselPath } from './vessel-graph.js';
 
 /**
  * Hysteresis band of the grid-crossing count, px: the smoothed centerline must pass more than
@@ -43,6 +43,12 @@ export interface MappedVessel {
   /** Centerline chains joined into this vessel. */
   pieces: number;
   closedLoop: boolean;
+  /**
+   * With two or more pieces: each piece described as a vessel of its own (ids `<id>.1`,
+   * `<id>.2` … in order along the vessel). Flow is measured on the vessel and on each part;
+   * the vessel is reported as its parts when their flow classes disagree (split-by-flow.ts).
+   */
+  parts?: MappedVessel[];
 }
 
 export interface VesselMap {
@@ -74,11 +80,21 @@ export function mapVessels(
   const evidence = o.temporalSd ? evidenceImage(mean, o.temporalSd, roi, width, o.temporalSdWeight ?? TEMPORAL_SD_WEIGHT) : mean;
   const seg = segmentImage(evidence, width, height, scale, o.params, { roi, backend: o.core, smallVesselMaxUm: o.smallVesselMaxUm });
   const umPx = seg.derived.umPerPxFilters;
-  const paths = joinChains(seg.segments.map((s) => ({ ...s, diameterPx: s.diameterUm / umPx, widthPx: s.maskWidthUm / umPx })), { smallMaxPx: o.smallVesselMaxUm / umPx });
+  const chains = seg.segments.map((s) => ({ ...s, diameterPx: s.diameterUm / umPx, widthPx: s.maskWidthUm / umPx }));
+  const paths = joinChains(chains, { smallMaxPx: o.smallVesselMaxUm / umPx });
   const vessels: MappedVessel[] = [];
   for (const p of paths) {
-    const v = describeVessel(p, seg, mean, region, scale, o, vessels.length);
-    if (v !== null) vessels.push(v);
+    const v = describeVessel(p, seg, mean, region, scale, o, `v${vessels.length}`);
+    if (v === null) continue;
+    if (p.pieces.length > 1) {
+      const parts: MappedVessel[] = [];
+      for (const [k, q] of splitAtJoins(chains, p).entries()) {
+        const part = describeVessel(q, seg, mean, region, scale, o, `${v.id}.${k + 1}`);
+        if (part !== null) parts.push(part);
+      }
+      if (parts.length > 1) v.parts = parts;
+    }
+    vessels.push(v);
   }
   return { segmentation: seg, vessels };
 }
@@ -90,7 +106,7 @@ function describeVessel(
   region: AnalysedRegion,
   scale: PixelScale,
   o: VesselMapOptions,
-  index: number,
+  id: string,
 ): MappedVessel | null {
   const q = polylineLengthUmByQuadrant(p.polyline, region, scale);
   const lengthUm = q[0] + q[1] + q[2] + q[3];
@@ -112,7 +128,7 @@ function describeVessel(
   const diameterUm = d?.diameterUm ?? fallback;
   const crossings = o.core.gridCrossings(polylineXY(p.polyline), region.x, region.y, region.width, region.height, GRID_CROSSING_BAND_PX);
   return {
-    id: `v${index}`,
+    id,
     polylinePx: p.polyline,
     lengthUm,
     lengthUmByQuadrant: q,

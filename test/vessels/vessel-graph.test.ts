@@ -4,7 +4,7 @@
  * leaves a two-ended node that joins whatever the bend, and every chain lands in one vessel.
  */
 import { describe, expect, it } from 'vitest';
-import { joinChains, MAX_CONTINUATION_BEND_DEG, MAX_CONTINUATION_WIDTH_RATIO, type ChainInput } from '../../src/analysis/vessel-graph.js';
+import { joinChains, MAX_CONTINUATION_BEND_DEG, MAX_CONTINUATION_WIDTH_RATIO, splitAtJoins, type ChainInput } from '../../src/analysis/vessel-graph.js';
 import type { PointPx } from '../../src/metrics/types.js';
 
 /** A straight chain of integer pixels from a to b, junction flags on the ends. */
@@ -88,5 +88,21 @@ describe('joinChains', () => {
     expect(v).toHaveLength(1);
     expect(v[0]!.closedLoop).toBe(true);
     expect(v[0]!.pieces.map((p) => p.chain).sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('splitAtJoins gives the joined pieces back in order along the vessel, each with its junction ends', () => {
+    const c = [chain([0, 50], [50, 50], false, true), chain([100, 50], [50, 50], false, true), chain([50, 50], [50, 0], true, false)];
+    const main = joinChains(c).find((p) => p.pieces.length === 2)!;
+    const parts = splitAtJoins(c, main);
+    expect(parts.map((p) => p.pieces.map((q) => q.chain))).toEqual(main.pieces.map((q) => [q.chain]));
+    // Concatenated, the parts retrace the joined polyline (the shared junction point once).
+    const traced = parts.flatMap((p, k) => (k === 0 ? p.polyline : p.polyline.slice(1)));
+    expect(traced).toEqual(main.polyline);
+    // Each part ends at the branch point (a junction) and starts at the vessel's free end.
+    expect(parts[0]!.endsAtJunction).toBe(true);
+    expect(parts[0]!.startsAtJunction).toBe(false);
+    expect(parts[1]!.startsAtJunction).toBe(true);
+    expect(parts[1]!.endsAtJunction).toBe(false);
+    expect(parts.every((p) => p.joins.length === 0 && !p.closedLoop)).toBe(true);
   });
 });
