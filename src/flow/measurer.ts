@@ -154,8 +154,8 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       const addRows = (values: Float32Array, valid: Uint8Array): void => {
         for (const s of states) {
           const n = s.samples.count;
-          const row = s.rows.pushRow();
-          const diff = s.diffs.pushRow();
+          const row = new Float32Array(n);
+          const diff = new Float32Array(n);
           for (let i = 0; i < n; i++) {
             const l = s.offset + i;
             const r = s.offset + n + i;
@@ -167,6 +167,8 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
               diff[i] = Number.NaN;
             }
           }
+          s.rows.push(row);
+          s.diffs.push(diff);
         }
       };
       if (!interlaced) {
