@@ -248,7 +248,8 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
   }
   timingsMs.flow = performance.now() - t0;
   const flowById = new Map((flows ?? []).map((f) => [f.id, f]));
-  const reported = flows !== null ? resolveVesselsByFlow(vesselMap.vessels, flowById) : vesselMap.vessels.map(({ parts: _p, ...v }) => v);
+  // Without flows no part is classified, so every joined vessel stands.
+  const reported = resolveVesselsByFlow(vesselMap.vessels, flowById);
   const inputs = metricInputs(reported).map((m) => {
     const f = flowById.get(m.id);
     return f === undefined ? m : { ...m, flowClass: f.flowClass, velocity: f.velocity };

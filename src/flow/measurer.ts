@@ -69,16 +69,27 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
   const ids = new Set<string>();
   const states: PathState[] = [];
   let total = 0;
+  // The mean image's mean grey level, the see-through reference's normalisation (once, not per path).
+  let meanImageMean = 0;
+  if (o.meanImage !== undefined) {
+    let sum = 0;
+    for (let i = 0; i < o.meanImage.length; i++) sum += o.meanImage[i]!;
+    meanImageMean = sum / o.meanImage.length;
+  }
   for (const path of paths) {
     if (ids.has(path.id)) throw new RangeError(`duplicate path id "${path.id}"`);
     ids.add(path.id);
     const samples = samplePath(path, o.scale, p.stepPx, p.acrossFractionOfRadius);
     const diameterUm = path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY);
     const seeThrough = diameterUm < p.stopBackgroundTestMaxDiameterUm;
-    const bgTex = o.meanImage !== undefined && seeThrough ? seeThroughTextureSd(o.meanImage, o.width, o.height, path, samples, p) : undefined;
+    const bgTex = o.meanImage !== undefined && seeThrough ? seeThroughTextureSd(o.meanImage, o.width, o.height, meanImageMean, path, samples, p) : undefined;
     states.push({ path, samples, offset: total, rows: new RowStore(samples.count), diffs: new RowStore(samples.count), estimate: null, ...(bgTex !== undefined ? { seeThroughTextureSd: bgTex } : {}) });
     total += 2 * samples.count;
   }
+  // One row and one noise-reference row, reused for every path and frame (the stores copy them).
+  const widest = states.reduce((m, st) => Math.max(m, st.samples.count), 0);
+  const rowScratch = new Float32Array(widest);
+  const diffScratch = new Float32Array(widest);
   // All paths' samples in one call per frame.
   const points = new Float64Array(2 * total);
   const normals = new Float64Array(2 * total);
@@ -154,8 +165,8 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       const addRows = (values: Float32Array, valid: Uint8Array): void => {
         for (const s of states) {
           const n = s.samples.count;
-          const row = new Float32Array(n);
-          const diff = new Float32Array(n);
+          const row = rowScratch.subarray(0, n);
+          const diff = diffScratch.subarray(0, n);
           for (let i = 0; i < n; i++) {
             const l = s.offset + i;
             const r = s.offset + n + i;

@@ -15,7 +15,8 @@ import type { FlowPath } from './types.js';
  * vessel (a fast, blurred or featureless column), on the stabilised mean image: the tissue's
  * texture beside the path × the lumen's transmission.
  * - Tissue texture: two lines at ±(radius + backgroundGapPx) from the centerline, sampled
- *   bilinearly at the path's samples, normalised like the rows (× 100 / the image's mean),
+ *   bilinearly at the path's samples, normalised like the rows (× 100 / imageMean, the
+ *   image's mean grey level, computed once by the caller for all paths),
  *   high-passed like the stop test; the smaller of the two sides' SDs (another vessel may run
  *   along one side).
  * - Transmission: the lumen's mean grey level over the tissue's (both lines), at most 1 and at
@@ -26,12 +27,10 @@ import type { FlowPath } from './types.js';
  *   (grey × 100 / frame mean), so the comparison must be too.
  * undefined when a line leaves the image.
  */
-export function seeThroughTextureSd(img: Float32Array, w: number, h: number, path: FlowPath, s: PathSamples, p: FlowParams): number | undefined {
+export function seeThroughTextureSd(img: Float32Array, w: number, h: number, imageMean: number, path: FlowPath, s: PathSamples, p: FlowParams): number | undefined {
   const n = s.count;
   if (n < 4) return undefined;
-  let sum = 0;
-  for (let i = 0; i < img.length; i++) sum += img[i]!;
-  const k = 100 / Math.max(1e-6, sum / img.length);
+  const k = 100 / Math.max(1e-6, imageMean);
   const off = path.diameterPx / 2 + p.backgroundGapPx;
   const hpR = Math.max(1, Math.round(p.highPassRadiusUm / s.stepUm));
   const fineR = Math.max(1, Math.round(p.stopTextureRadiusUm / s.stepUm));

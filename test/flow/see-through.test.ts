@@ -45,34 +45,35 @@ describe('see-through texture reference', () => {
   // Like the STD rows, the reference is in grey × 100 / the image's mean, which the vessel lowers.
   const meanOf = (img: Float32Array): number => img.reduce((a, b) => a + b, 0) / img.length;
   const perMean = (t: number): number => meanOf(withVessel(base, 1)) / meanOf(withVessel(base, t));
+  const reference = (img: Float32Array, params: typeof P): number | undefined => seeThroughTextureSd(img, W, H, meanOf(img), PATH, s, params);
 
   test('scales with the lumen transmission (the tissue mottle seen through a vessel is attenuated)', () => {
     const free = { ...P, stopSeeThroughMinTransmission: 0.1 };
-    const clear = seeThroughTextureSd(withVessel(base, 1), W, H, PATH, s, free)!;
+    const clear = reference(withVessel(base, 1), free)!;
     expect(clear).toBeGreaterThan(0);
     for (const t of [0.5, 0.7]) {
-      const ref = seeThroughTextureSd(withVessel(base, t), W, H, PATH, s, free)! / perMean(t);
+      const ref = reference(withVessel(base, t), free)! / perMean(t);
       // The transmission is measured from mean grey levels on mottled tissue: within 3 %.
       expect(Math.abs(ref / clear - t) / t).toBeLessThan(0.03);
     }
   });
 
   test('the transmission is not trusted below stopSeeThroughMinTransmission (default 0.9)', () => {
-    const clear = seeThroughTextureSd(withVessel(base, 1), W, H, PATH, s, P)!;
-    const dark = seeThroughTextureSd(withVessel(base, 0.5), W, H, PATH, s, P)! / perMean(0.5);
+    const clear = reference(withVessel(base, 1), P)!;
+    const dark = reference(withVessel(base, 0.5), P)! / perMean(0.5);
     expect(P.stopSeeThroughMinTransmission).toBe(0.9);
     expect(Math.abs(dark / clear - 0.9) / 0.9).toBeLessThan(0.03);
   });
 
   test('a lumen brighter than the tissue does not raise the reference (transmission at most 1)', () => {
-    const clear = seeThroughTextureSd(withVessel(base, 1), W, H, PATH, s, P)!;
-    const bright = seeThroughTextureSd(withVessel(base, 1.3), W, H, PATH, s, P)! / perMean(1.3);
+    const clear = reference(withVessel(base, 1), P)!;
+    const bright = reference(withVessel(base, 1.3), P)! / perMean(1.3);
     expect(Math.abs(bright / clear - 1)).toBeLessThan(0.03);
   });
 
   test('undefined when a tissue line leaves the image', () => {
     const edge: FlowPath = { id: 'e', polylinePx: [[20, 3], [180, 3]], diameterPx: 8 };
     const se = samplePath(edge, SCALE, P.stepPx, P.acrossFractionOfRadius);
-    expect(seeThroughTextureSd(base, W, H, edge, se, P)).toBeUndefined();
+    expect(seeThroughTextureSd(base, W, H, meanOf(base), edge, se, P)).toBeUndefined();
   });
 });
