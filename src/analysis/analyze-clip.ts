@@ -230,7 +230,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
   // Every vessel, and the parts of vessels joined through branch points (split-by-flow.ts).
   const flowPaths: FlowPath[] = vesselMap.vessels.flatMap((v) => [v, ...(v.parts ?? [])]).map((v) => ({ id: v.id, polylinePx: v.polylinePx, diameterPx: v.diameterUm / umPx }));
   const fps = source.fps;
-  const measurer = createFlowMeasurer(flowPaths, { width: stab.width, height: stab.height, fps, scale, core, meanImage: stab.meanImage, interlaced: source.interlaced, ...(fieldOrder !== undefined ? { fieldOrder } : {}), ...(options.flowParams !== undefined ? { params: options.flowParams } : {}) });
+  const measurer = createFlowMeasurer(flowPaths, { width: stab.width, height: stab.height, fps, scale, core, interlaced: source.interlaced, ...(fieldOrder !== undefined ? { fieldOrder } : {}), ...(options.flowParams !== undefined ? { params: options.flowParams } : {}) });
   let flows: VesselFlow[] | null = null;
   if (replay !== null && flowPaths.length > 0) {
     const byIndex = new Map(stab.track.map((t) => [t.index, t]));

@@ -40,12 +40,6 @@ export interface StdRows {
   diffs: (Float32Array | null)[];
   stepUm: number;
   rowStepS: number;
-  /**
-   * Cell-scale texture SD a column would have if it showed only the tissue through the vessel:
-   * the tissue's beside it × the lumen's transmission (same normalisation as the rows:
-   * grey × 100 / mean), from the stabilised mean; absent when unknown (the test is skipped).
-   */
-  seeThroughTextureSd?: number;
 }
 
 export interface FlowEstimate extends Omit<VesselFlow, 'id'> {
@@ -169,7 +163,11 @@ export function usableColumns(rows: (Float32Array | null)[]): [number, number] |
   return best;
 }
 
-export function estimateFlow(std: StdRows, p: FlowParams): FlowEstimate {
+/**
+ * Flow of one diagram. stopTextureSnr: the barcode's texture bar for this path (params.ts
+ * stopTextureBar: it depends on the vessel's width), default p.stopMinTextureSnr.
+ */
+export function estimateFlow(std: StdRows, p: FlowParams, stopTextureSnr: number = p.stopMinTextureSnr): FlowEstimate {
   const { rows, stepUm, rowStepS } = std;
   const T = rows.length;
   const cols = usableColumns(rows);
@@ -200,7 +198,7 @@ export function estimateFlow(std: StdRows, p: FlowParams): FlowEstimate {
   // The row is the mean of two half-lumen lines l, r with independent noise of variance σ²;
   // (l − r) keeps their static difference and noise, so ν = mean ((l−r)_a − (l−r)_b)² = 4σ²
   // exactly when nothing but noise changed, and a stopped pair has D = var(noise of a − b) = σ².
-  // ratio = 4D / ν ≈ 1 stopped, ≫ 1 moving. Texture: var(fine row) / (σ²/2) ≥ stopMinTextureSnr.
+  // ratio = 4D / ν ≈ 1 stopped, ≫ 1 moving. Texture: var(fine row) / (σ²/2) ≥ stopTextureSnr.
   const sm = Math.max(1, Math.round(p.stopSmoothUm / stepUm));
   const pairStop = new Int8Array(T).fill(-1); // -1 no pair, 0 moving, 1 stopped
   const pairCorr = new Float64Array(T);
@@ -228,12 +226,9 @@ export function estimateFlow(std: StdRows, p: FlowParams): FlowEstimate {
     const texSd = Math.min(sdFine[t]!, sdFine[t + kS]!);
     const tex = texSd * texSd;
     pairCorr[t] = ncc0(a, b);
-    // Unchanged up to noise, and textured at the cell scale.
-    // …and more textured than the tissue seen through the lumen would be (a barcode, not the
-    // tissue through a featureless, fast or blurred column).
-    const seen = std.seeThroughTextureSd;
-    const aboveTissue = seen === undefined || texSd >= p.stopMinLumenToBackgroundTexture * seen;
-    pairStop[t] = ratio <= p.stopMaxNoiseRatio && tex >= p.stopMinTextureSnr * noiseRow && aboveTissue ? 1 : 0;
+    // Unchanged up to noise, and textured at the cell scale well above noise: a barcode, not
+    // the faint static residue of a fast column whose cells the exposure or codec averaged away.
+    pairStop[t] = ratio <= p.stopMaxNoiseRatio && tex >= stopTextureSnr * noiseRow ? 1 : 0;
   }
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair
   // covers it (a stopped pair means every interval inside it is stopped: rows a … a + kS show

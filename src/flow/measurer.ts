@@ -15,10 +15,9 @@
  */
 import type { CoreBackend } from '../backend/types.js';
 import { estimateFlow, type FlowEstimate } from './estimate.js';
-import { resolveFlowParams, type FlowParams } from './params.js';
+import { resolveFlowParams, stopTextureBar, type FlowParams } from './params.js';
 import { samplePath, type PathSamples } from './path-samples.js';
 import { RowStore } from './row-store.js';
-import { seeThroughTextureSd } from './see-through.js';
 import type { FlowFrame, FlowPath, SpaceTimeDiagram, VesselFlow } from './types.js';
 
 export interface FlowMeasurerOptions {
@@ -29,12 +28,6 @@ export interface FlowMeasurerOptions {
   scale: { umPerPxX: number; umPerPxY: number };
   core: CoreBackend;
   params?: Partial<FlowParams>;
-  /**
-   * The stabilised mean image (reference px, grey levels): when given, the stop test also
-   * requires the lumen to be more textured than the tissue beside the vessel (params.ts
-   * stopMinLumenToBackgroundTexture).
-   */
-  meanImage?: Float32Array;
   /**
    * Interlaced video: each frame is split into its two fields, sampled separately, one STD row
    * per field, 1/(2 fps) apart — double the time resolution, and no comb of two instants
@@ -60,7 +53,6 @@ interface PathState {
   /** Per row: left line − right line (noise reference). */
   diffs: RowStore;
   estimate: FlowEstimate | null;
-  seeThroughTextureSd?: number;
 }
 
 export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): FlowMeasurer {
@@ -69,21 +61,11 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
   const ids = new Set<string>();
   const states: PathState[] = [];
   let total = 0;
-  // The mean image's mean grey level, the see-through reference's normalisation (once, not per path).
-  let meanImageMean = 0;
-  if (o.meanImage !== undefined) {
-    let sum = 0;
-    for (let i = 0; i < o.meanImage.length; i++) sum += o.meanImage[i]!;
-    meanImageMean = sum / o.meanImage.length;
-  }
   for (const path of paths) {
     if (ids.has(path.id)) throw new RangeError(`duplicate path id "${path.id}"`);
     ids.add(path.id);
     const samples = samplePath(path, o.scale, p.stepPx, p.acrossFractionOfRadius);
-    const diameterUm = path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY);
-    const seeThrough = diameterUm < p.stopBackgroundTestMaxDiameterUm;
-    const bgTex = o.meanImage !== undefined && seeThrough ? seeThroughTextureSd(o.meanImage, o.width, o.height, meanImageMean, path, samples, p) : undefined;
-    states.push({ path, samples, offset: total, rows: new RowStore(samples.count), diffs: new RowStore(samples.count), estimate: null, ...(bgTex !== undefined ? { seeThroughTextureSd: bgTex } : {}) });
+    states.push({ path, samples, offset: total, rows: new RowStore(samples.count), diffs: new RowStore(samples.count), estimate: null });
     total += 2 * samples.count;
   }
   // One row and one noise-reference row, reused for every path and frame (the stores copy them).
@@ -199,7 +181,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       finished = states.map((s) => {
         const e = s.samples.count < 2
           ? estimateFlow({ rows: [], diffs: [], stepUm: s.samples.stepUm, rowStepS }, p)
-          : estimateFlow({ rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS, ...(s.seeThroughTextureSd !== undefined ? { seeThroughTextureSd: s.seeThroughTextureSd } : {}) }, p);
+          : estimateFlow({ rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS }, p, stopTextureBar(s.path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY), p));
         s.estimate = e;
         const { usedColumns: _u, slopeColumnsPerRow: _s, ...flow } = e;
         return { id: s.path.id, ...flow };

@@ -14,6 +14,14 @@
  * Issue 6's bars (accuracy ≥ 90 %, κ ≥ 0.85, MdARE ≤ 10 %, censoring ≥ 90 %) are printed
  * beside the numbers; they are NOT all met yet. The assertions are regression floors set
  * just under what this version measures (stated per test), so a change that makes it worse fails.
+ *
+ * 2026-12-07: floors lowered with the stop test's texture bar (params.ts stopMinTextureSnr
+ * 1 → 2), a trade measured end to end: these clean, uncompressed clips have faint stops
+ * (depth layer 1, blur 2.4 µm, texture SNR 1–2) that now read intermittent (held-out 93.3 →
+ * 88.3 %, κ 0.887 → 0.835; clear-cut 93.3 → 86.7 %), while on the full phantom set, the
+ * engine's own vessels in lossy and smeared clips, pooled κ rose 0.609 → 0.708 (fast columns
+ * read stopped or intermittent 15 → 6, stops found 5 of 16 → 9 of 18). Issue 6's bar on the
+ * held-out seeds (90 %, κ 0.85) is therefore no longer met here.
  */
 import { describe, expect, test } from 'vitest';
 import { loadBackend } from '../../src/backend/index.js';
@@ -43,26 +51,26 @@ function condition(label: string, o: Partial<PhantomOptions>, seeds: number[] = 
 }
 
 describe(`flow stage vs phantom truth (backend ${be.name})`, () => {
-  test('held-out seeds 11–14 (not used to choose any parameter), clear-cut 25 fps (floors: accuracy ≥ 0.9, κ ≥ 0.85, MdARE ≤ 0.08, censoring ≥ 0.9)', () => {
+  test('held-out seeds 11–14 (not used to choose any parameter), clear-cut 25 fps (floors: accuracy ≥ 0.88, κ ≥ 0.83, MdARE ≤ 0.08, censoring ≥ 0.9)', () => {
     const s = condition('HELD-OUT seeds 11–14, clear-cut septic 25 fps', {}, [11, 12, 13, 14]);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(s.kappa).toBeGreaterThanOrEqual(0.85);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.88);
+    expect(s.kappa).toBeGreaterThanOrEqual(0.83);
     expect(s.mdare!).toBeLessThanOrEqual(0.08);
     expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 
-  test('clear-cut, 25 fps (floors: accuracy ≥ 0.9, κ ≥ 0.8, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
+  test('clear-cut, 25 fps (floors: accuracy ≥ 0.86, κ ≥ 0.75, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
     const s = condition('clear-cut septic 25 fps', {});
     expect(s.n).toBeGreaterThan(30);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(s.kappa).toBeGreaterThanOrEqual(0.8);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.86);
+    expect(s.kappa).toBeGreaterThanOrEqual(0.75);
     expect(s.mdare!).toBeLessThanOrEqual(0.05);
     expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.8);
   }, 120_000);
 
-  test('±10 % flicker (floors: accuracy ≥ 0.9, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
+  test('±10 % flicker (floors: accuracy ≥ 0.86, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
     const s = condition('flicker 0.10', { flicker: 0.1 });
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.86);
     expect(s.mdare!).toBeLessThanOrEqual(0.05);
     expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.8);
   }, 120_000);
@@ -74,9 +82,9 @@ describe(`flow stage vs phantom truth (backend ${be.name})`, () => {
   }, 120_000);
 
   for (const fps of [30000 / 1001, 30]) {
-    test(`${fps.toFixed(2)} fps (floors: accuracy ≥ 0.88, MdARE ≤ 0.06, censoring ≥ 0.8)`, () => {
+    test(`${fps.toFixed(2)} fps (floors: accuracy ≥ 0.86, MdARE ≤ 0.06, censoring ≥ 0.8)`, () => {
       const s = condition(`${fps.toFixed(2)} fps`, { fps });
-      expect(s.accuracy).toBeGreaterThanOrEqual(0.88);
+      expect(s.accuracy).toBeGreaterThanOrEqual(0.86);
       expect(s.mdare!).toBeLessThanOrEqual(0.06);
       expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.8);
     }, 120_000);
@@ -88,9 +96,9 @@ describe(`flow stage vs phantom truth (backend ${be.name})`, () => {
     expect(s.mdare!).toBeLessThanOrEqual(0.07);
   }, 120_000);
 
-  test('dropped (duplicated) frames are gaps: 8 duplicates do not add stops (floors: accuracy ≥ 0.86, MdARE ≤ 0.06)', () => {
+  test('dropped (duplicated) frames are gaps: 8 duplicates do not add stops (floors: accuracy ≥ 0.84, MdARE ≤ 0.06)', () => {
     const s = condition('8 duplicated frames', { duplicateFrames: 8 });
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.86);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.84);
     expect(s.mdare!).toBeLessThanOrEqual(0.06);
   }, 120_000);
 });
