@@ -283,6 +283,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       lengthUm: v.lengthUm,
       diameterUm: v.diameterUm,
       diameterRangeUm: v.diameterRangeUm,
+      ...(v.diameterIsLowerBound ? { diameterIsLowerBound: true as const } : {}),
       small: v.small,
       flowClass: f?.flowClass ?? null,
       classReason: f === undefined ? 'flow not measured' : f.flowClass === null ? (f.reason ?? 'not classified') : 'classified from the space-time diagram',

@@ -13,6 +13,7 @@ import type { CoreBackend } from '../backend/types.js';
 import { isSmallVessel } from '../metrics/clip.js';
 import { polylineLengthUmByQuadrant } from '../metrics/region.js';
 import type { AnalysedRegion, PixelScale, PointPx, SegmentInput } from '../metrics/types.js';
+import { CUT_MIN_SHARE, edgeTruncatedShare } from './frame-edge.js';
 import { measureDiameter } from './diameter.js';
 import { segmentImage, type SegmentResult } from './segment.js';
 import type { SegmentParams } from './segment-params.js';
@@ -39,6 +40,8 @@ export interface MappedVessel {
   diameterRangeUm: [number, number];
   /** 'profile-fit' or 'vesselness-scale' (fallback for vessels too short or at the edge). */
   diameterMethod: 'profile-fit' | 'vesselness-scale';
+  /** diameterUm is a lower bound: the lumen runs on past the picture's edge and no profile fitted (frame-edge.ts). */
+  diameterIsLowerBound: boolean;
   small: boolean;
   /** Centerline chains joined into this vessel. */
   pieces: number;
@@ -126,6 +129,10 @@ function describeVessel(
   const d = measureDiameter(mean, seg.width, seg.height, p.polyline, scale, { firstEstimateUm, avoid });
   const fallback = d === null ? fallbackDiameterUm(p, seg) : firstEstimateUm;
   const diameterUm = d?.diameterUm ?? fallback;
+  // Without a profile fit, a vessel whose lumen runs on past the picture's edge has only a
+  // lower bound on its width (frame-edge.ts).
+  const umPx = Math.sqrt(scale.umPerPxX * scale.umPerPxY);
+  const diameterIsLowerBound = d === null && edgeTruncatedShare(mean, seg.width, seg.height, p.polyline, diameterUm / umPx / 2) >= CUT_MIN_SHARE;
   const crossings = o.core.gridCrossings(polylineXY(p.polyline), region.x, region.y, region.width, region.height, GRID_CROSSING_BAND_PX);
   return {
     id,
@@ -136,7 +143,8 @@ function describeVessel(
     diameterUm,
     diameterRangeUm: d?.rangeUm ?? [fallback, fallback],
     diameterMethod: d !== null ? 'profile-fit' : 'vesselness-scale',
-    small: isSmallVessel(diameterUm, o.smallVesselMaxUm),
+    diameterIsLowerBound,
+    small: isSmallVessel(diameterUm, o.smallVesselMaxUm, diameterIsLowerBound),
     pieces: p.pieces.length,
     closedLoop: p.closedLoop,
   };
@@ -253,6 +261,7 @@ export function metricInputs(vessels: readonly MappedVessel[]): SegmentInput[] {
     lengthUm: v.lengthUm,
     lengthUmByQuadrant: v.lengthUmByQuadrant,
     diameterUm: v.diameterUm,
+    ...(v.diameterIsLowerBound ? { diameterIsLowerBound: true } : {}),
     flowClass: null,
     gridCrossings: v.gridCrossings,
   }));

@@ -72,8 +72,14 @@ export function isPerfused(flowClass: FlowClass | null): boolean {
   return flowClass === 2 || flowClass === 3;
 }
 
-/** Small vessel: median interior diameter strictly below the threshold. */
-export function isSmallVessel(diameterUm: number, smallVesselMaxUm: number): boolean {
+/**
+ * Small vessel: median interior diameter strictly below the threshold (< 20 µm by default,
+ * the consensus). A diameter that is only a lower bound (the lumen runs on past the picture's
+ * edge) of at least half the threshold is a large vessel seen in part, not a small one: a
+ * capillary shows 5–10 µm whole.
+ */
+export function isSmallVessel(diameterUm: number, smallVesselMaxUm: number, diameterIsLowerBound = false): boolean {
+  if (diameterIsLowerBound && diameterUm >= smallVesselMaxUm / 2) return false;
   return diameterUm < smallVesselMaxUm;
 }
 
@@ -97,7 +103,7 @@ export function computeClipMetrics(input: ClipMetricsInput): ClipMetrics {
   const lineMm = gridLineLengthMm(region, scale);
   const warnings: MetricsWarning[] = [];
   const small = computeMetricSet(
-    segments.filter((s) => isSmallVessel(s.diameterUm, smallVesselMaxUm)),
+    segments.filter((s) => isSmallVessel(s.diameterUm, smallVesselMaxUm, s.diameterIsLowerBound === true)),
     areaMm2,
     lineMm,
     `small vessels (< ${smallVesselMaxUm} µm)`,
@@ -268,6 +274,7 @@ function checkSegment(s: SegmentInput): void {
   if (!s || typeof s.id !== 'string') bad('missing string id');
   if (!(Number.isFinite(s.lengthUm) && s.lengthUm >= 0)) bad(`lengthUm must be ≥ 0, got ${s.lengthUm}`);
   if (!(Number.isFinite(s.diameterUm) && s.diameterUm >= 0)) bad(`diameterUm must be ≥ 0, got ${s.diameterUm}`);
+  if (!(s.diameterIsLowerBound === undefined || typeof s.diameterIsLowerBound === 'boolean')) bad('diameterIsLowerBound must be a boolean when given');
   if (!(s.flowClass === null || s.flowClass === 0 || s.flowClass === 1 || s.flowClass === 2 || s.flowClass === 3)) {
     bad(`flowClass must be 0, 1, 2, 3 or null, got ${String(s.flowClass)}`);
   }

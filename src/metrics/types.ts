@@ -49,6 +49,11 @@ export interface SegmentInput {
   lengthUmByQuadrant: [number, number, number, number];
   /** Median diameter over the segment interior, µm. */
   diameterUm: number;
+  /**
+   * True when diameterUm is only a lower bound (the lumen runs on past the picture's edge and
+   * no profile could be fitted): see isSmallVessel.
+   */
+  diameterIsLowerBound?: boolean;
   /** Flow class, or null when it could not be classified. */
   flowClass: FlowClass | null;
   /** Velocity, when measured. */

@@ -103,6 +103,8 @@ export interface VesselResult {
   diameterUm: number;
   /** [min, max], µm. */
   diameterRangeUm: [number, number];
+  /** Present when diameterUm is only a lower bound (the lumen runs on past the picture's edge; src/analysis/frame-edge.ts). */
+  diameterIsLowerBound?: true;
   small: boolean;
   flowClass: FlowClass | null;
   classReason: string;

@@ -142,6 +142,24 @@ describe('computeClipMetrics: a wrong formula would be caught', () => {
 });
 
 describe('computeClipMetrics: edge cases', () => {
+  it('a diameter that is only a lower bound of at least half the small limit does not make a vessel small', () => {
+    const cut = seg('cut', { lengthUm: 200, diameterUm: 12, flowClass: 3, quadrants: [0, 0, 200, 0] });
+    const inside = seg('in', { lengthUm: 100, diameterUm: 8, flowClass: 0, quadrants: [0, 0, 100, 0] });
+    const plain = computeClipMetrics({ region, scale, segments: [cut, inside] });
+    const bounded = computeClipMetrics({ region, scale, segments: [{ ...cut, diameterIsLowerBound: true }, inside] });
+    // 0.48 mm²: small TVD 300 µm → 0.625, then 100 µm → 0.208 mm/mm²; all vessels unchanged.
+    expect(plain.small.TVD).toBeCloseTo(0.3 / 0.48, 9);
+    expect(bounded.small.TVD).toBeCloseTo(0.1 / 0.48, 9);
+    expect(bounded.all.TVD).toBeCloseTo(plain.all.TVD, 12);
+    // The bottom-left quadrant's small-vessel score is the stopped capillary's once the cut vessel leaves it.
+    expect(plain.small.MFIQuadrants[2]).toBe(3);
+    expect(bounded.small.MFIQuadrants[2]).toBe(0);
+    // A bound under half the limit (a capillary's width) stays small.
+    const sliver = computeClipMetrics({ region, scale, segments: [{ ...cut, diameterUm: 8, diameterIsLowerBound: true }] });
+    expect(sliver.small.TVD).toBeCloseTo(0.2 / 0.48, 9);
+    expect(() => computeClipMetrics({ region, scale, segments: [{ ...cut, diameterIsLowerBound: 'yes' as unknown as boolean }] })).toThrow(MetricsInputError);
+  });
+
   it('no vessels: densities 0, ratios and MFI null, with warnings', () => {
     const m = computeClipMetrics({ region, scale, segments: [] });
     for (const s of [m.small, m.all]) {
