@@ -131,8 +131,7 @@ function describeVessel(
   const diameterUm = d?.diameterUm ?? fallback;
   // Without a profile fit, a vessel whose lumen runs on past the picture's edge has only a
   // lower bound on its width (frame-edge.ts).
-  const umPx = Math.sqrt(scale.umPerPxX * scale.umPerPxY);
-  const diameterIsLowerBound = d === null && edgeTruncatedShare(mean, seg.width, seg.height, p.polyline, diameterUm / umPx / 2) >= CUT_MIN_SHARE;
+  const diameterIsLowerBound = d === null && edgeTruncatedShare(mean, seg.width, seg.height, p.polyline, diameterUm / seg.derived.umPerPxFilters / 2) >= CUT_MIN_SHARE;
   const crossings = o.core.gridCrossings(polylineXY(p.polyline), region.x, region.y, region.width, region.height, GRID_CROSSING_BAND_PX);
   return {
     id,
