@@ -5,7 +5,7 @@
  * building blocks (erf, the blurred chord, Nelder–Mead) are right on known values.
  */
 import { describe, expect, it } from 'vitest';
-import { blurredChord, erf, measureDiameter, nelderMead } from '../../src/analysis/diameter.js';
+import { blurredChord, blurredChordOnGrid, erf, fitProfile, measureDiameter, nelderMead } from '../../src/analysis/diameter.js';
 import { rng } from '../backend/helpers.js';
 
 /** A horizontal vessel of diameter D µm (Beer–Lambert through a cylinder, blurred by σ µm) on a textured background. */
@@ -34,6 +34,36 @@ describe('diameter by blurred-cylinder fits', () => {
     const R = 5;
     for (const u of [0, 1, 2.5, 4]) expect(blurredChord(u, R, 0.01)).toBeCloseTo(Math.sqrt(1 - (u / R) ** 2), 1);
     expect(blurredChord(7, R, 0.01)).toBeLessThan(1e-6);
+  });
+
+  it('the chord on an even grid (exponentials by recurrence) equals the chord sample by sample to 1e-12', () => {
+    // Grids that start left of, right of and across the zero of erf's argument, fine and coarse,
+    // narrow and wide blur: the recurrence runs outwards from the sample nearest zero.
+    for (const [u0, h, n, c, r, s] of [
+      [-20, 0.5, 81, 0.3, 4, 1],
+      [-60, 0.35, 343, -1.2, 22, 0.4],
+      [3, 0.5, 40, 0, 2.5, 0.3],
+      [-40, 0.65, 30, 0.7, 6, 3.2],
+      [-9, 0.25, 73, 0, 1, 0.2],
+    ] as const) {
+      const out = new Float64Array(n);
+      blurredChordOnGrid(u0, h, c, r, s, out);
+      for (let i = 0; i < n; i++) expect(Math.abs(out[i]! - blurredChord(u0 + i * h - c, r, s)), `u0 ${u0} i ${i}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it('a profile fit gives the same diameter on even offsets (fast path) and on the same offsets marked uneven', () => {
+    const um = 1.1;
+    const u = Array.from({ length: 61 }, (_, k) => (k - 30) * 0.5 * um);
+    const y = u.map((x) => 0.3 + 0.002 * x + 0.05 * 2 * 4.5 * blurredChord(x - 0.4, 4.5, 1.3));
+    const even = fitProfile(u, y, 9, um);
+    // A 1e-7-µm nudge to one offset makes the grid uneven: the per-sample path runs.
+    const nudged = u.slice();
+    nudged[17] = nudged[17]! + 1e-7;
+    const uneven = fitProfile(nudged, y, 9, um);
+    expect(even).not.toBeNull();
+    expect(Math.abs(2 * even!.radiusUm - 9)).toBeLessThan(0.05);
+    expect(Math.abs(even!.radiusUm - uneven!.radiusUm)).toBeLessThan(1e-4);
   });
 
   it('Nelder–Mead finds the minimum of a shifted quadratic', () => {
