@@ -28,6 +28,8 @@
         'native/core/skeleton_graph.cpp',
         'native/core/thinning.cpp',
         'native/core/space_time.cpp',
+        'native/core/refine_shift.cpp',
+        'native/core/pooled_ncc.cpp',
         'native/binding/addon.cpp',
       ],
       'include_dirs': [

@@ -335,6 +335,71 @@ Napi::Value SpaceTimeSample(const Napi::CallbackInfo& info) {
   return o;
 }
 
+Napi::Value RefineShift(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h, max_it;
+  if (!is_typed(info[0], napi_float32_array) || !is_typed(info[1], napi_float32_array) ||
+      !is_typed(info[2], napi_uint8_array) || !is_typed(info[3], napi_uint8_array) ||
+      !get_i32(info, 4, &w) || !get_i32(info, 5, &h) || !info[6].IsNumber() ||
+      !info[7].IsNumber() || !info[8].IsNumber() || !get_i32(info, 9, &max_it) ||
+      !info[10].IsNumber())
+    return throw_type(env, "refineShift(reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width, height, dx0, dy0, tolerance, maxIterations, maxChange)");
+  Napi::Float32Array ref = info[0].As<Napi::Float32Array>();
+  Napi::Float32Array mov = info[1].As<Napi::Float32Array>();
+  Napi::Uint8Array inner = info[2].As<Napi::Uint8Array>();
+  Napi::Uint8Array taps = info[3].As<Napi::Uint8Array>();
+  double out[3];
+  const int32_t st = hvm_refine_shift(
+      ref.Data(), len32(ref.ElementLength()), mov.Data(), len32(mov.ElementLength()), inner.Data(),
+      len32(inner.ElementLength()), taps.Data(), len32(taps.ElementLength()), w, h,
+      info[6].As<Napi::Number>().DoubleValue(), info[7].As<Napi::Number>().DoubleValue(),
+      info[8].As<Napi::Number>().DoubleValue(), max_it, info[10].As<Napi::Number>().DoubleValue(),
+      out, 3);
+  if (st != HVM_OK) return throw_status(env, st);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("dx", out[0]);
+  o.Set("dy", out[1]);
+  o.Set("iterations", out[2]);
+  return o;
+}
+
+Napi::Value RegistrationResidual(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_float32_array) || !is_typed(info[1], napi_float32_array) ||
+      !is_typed(info[2], napi_uint8_array) || !is_typed(info[3], napi_uint8_array) ||
+      !get_i32(info, 4, &w) || !get_i32(info, 5, &h) || !info[6].IsNumber() || !info[7].IsNumber())
+    return throw_type(env, "registrationResidual(reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width, height, dx, dy)");
+  Napi::Float32Array ref = info[0].As<Napi::Float32Array>();
+  Napi::Float32Array mov = info[1].As<Napi::Float32Array>();
+  Napi::Uint8Array inner = info[2].As<Napi::Uint8Array>();
+  Napi::Uint8Array taps = info[3].As<Napi::Uint8Array>();
+  double out[2];
+  const int32_t st = hvm_registration_residual(
+      ref.Data(), len32(ref.ElementLength()), mov.Data(), len32(mov.ElementLength()), inner.Data(),
+      len32(inner.ElementLength()), taps.Data(), len32(taps.ElementLength()), w, h,
+      info[6].As<Napi::Number>().DoubleValue(), info[7].As<Napi::Number>().DoubleValue(), out, 2);
+  if (st != HVM_OK) return throw_status(env, st);
+  return out[1] == 1.0 ? Napi::Number::New(env, out[0]) : env.Null();
+}
+
+Napi::Value PooledNcc(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t pairs, len, lo, hi;
+  if (!is_typed(info[0], napi_float32_array) || !is_typed(info[1], napi_float32_array) ||
+      !get_i32(info, 2, &pairs) || !get_i32(info, 3, &len) || !get_i32(info, 4, &lo) ||
+      !get_i32(info, 5, &hi))
+    return throw_type(env, "pooledNcc(a: Float32Array, b: Float32Array, pairs, rowLength, sLo, sHi)");
+  Napi::Float32Array a = info[0].As<Napi::Float32Array>();
+  Napi::Float32Array b = info[1].As<Napi::Float32Array>();
+  const int64_t count = static_cast<int64_t>(hi) - static_cast<int64_t>(lo) + 1;
+  Napi::Float64Array out = Napi::Float64Array::New(env, count > 0 && count < (1 << 24) ? static_cast<size_t>(count) : 0);
+  const int32_t st = hvm_pooled_ncc(a.Data(), len32(a.ElementLength()), b.Data(), len32(b.ElementLength()),
+                                    pairs, len, lo, hi, out.Data(), len32(out.ElementLength()));
+  if (st != HVM_OK) return throw_status(env, st);
+  return out;
+}
+
 Napi::Value ShiftAccumulateMoments(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t w, h;
@@ -384,6 +449,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gaussianBlur", Napi::Function::New(env, GaussianBlur, "gaussianBlur"));
   exports.Set("accumulateFrame", Napi::Function::New(env, AccumulateFrame, "accumulateFrame"));
   exports.Set("phaseCorrelate", Napi::Function::New(env, PhaseCorrelate, "phaseCorrelate"));
+  exports.Set("refineShift", Napi::Function::New(env, RefineShift, "refineShift"));
+  exports.Set("pooledNcc", Napi::Function::New(env, PooledNcc, "pooledNcc"));
+  exports.Set("registrationResidual", Napi::Function::New(env, RegistrationResidual, "registrationResidual"));
   exports.Set("shiftAccumulate", Napi::Function::New(env, ShiftAccumulate, "shiftAccumulate"));
   exports.Set("detmathEval", Napi::Function::New(env, DetmathEval, "detmathEval"));
   exports.Set("localNormalize", Napi::Function::New(env, LocalNormalize, "localNormalize"));

@@ -90,6 +90,37 @@ int32_t hvm_phase_correlate(const float* reference, uint32_t reference_len,
                             const float* moving, uint32_t moving_len, int32_t width,
                             int32_t height, hvm_phase_result_t* out);
 
+/* Lucas-Kanade refinement of a translation between two registration images (refine_shift.cpp):
+ * from (dx0, dy0), Gauss-Newton steps on sum (moving(p + d) - reference(p))^2 over the pixels
+ * marked 1 in `inner` whose moving-image position is marked 1 in `inner_taps` (all four
+ * buffers width*height), until an update is below `tolerance`, after max_iterations
+ * (0..1000), or back to (dx0, dy0) when singular or when d moves more than max_change.
+ * out (3 doubles): dx, dy, iterations. */
+int32_t hvm_refine_shift(const float* reference, uint32_t reference_len, const float* moving,
+                         uint32_t moving_len, const uint8_t* inner, uint32_t inner_len,
+                         const uint8_t* inner_taps, uint32_t inner_taps_len, int32_t width,
+                         int32_t height, double dx0, double dy0, double tolerance,
+                         int32_t max_iterations, double max_change, double* out,
+                         uint32_t out_len);
+
+/* Residual of a registration over the same pixels: sqrt(sum (a - b)^2 / sum (a^2 + b^2)), b the
+ * moving image sampled at p + (dx, dy). out (2 doubles): the residual, and 1 when defined (0
+ * when no pixel is usable or both images are 0 there; the residual is then 0). */
+int32_t hvm_registration_residual(const float* reference, uint32_t reference_len,
+                                  const float* moving, uint32_t moving_len, const uint8_t* inner,
+                                  uint32_t inner_len, const uint8_t* inner_taps,
+                                  uint32_t inner_taps_len, int32_t width, int32_t height,
+                                  double dx, double dy, double* out, uint32_t out_len);
+
+/* Pooled normalised cross-correlation of `pairs` row pairs of length row_length (a and b hold
+ * the rows one after another, pairs*row_length floats each) at shifts s_lo..s_hi
+ * (-(row_length-1) <= s_lo <= s_hi <= row_length-1; pooled_ncc.cpp):
+ * out[s - s_lo] = sum_p sum_i a_p[i] b_p[i+s] / sqrt(sum_p sum_i a_p[i]^2 * sum_p sum_i b_p[i+s]^2)
+ * over the overlap, 0 where an energy is 0. out_len = s_hi - s_lo + 1. */
+int32_t hvm_pooled_ncc(const float* a, uint32_t a_len, const float* b, uint32_t b_len,
+                       int32_t pairs, int32_t row_length, int32_t s_lo, int32_t s_hi, double* out,
+                       uint32_t out_len);
+
 /* Deterministic-math self check: out[i] = f(x[i], y[i]) for n values, where f is
  * 1 exp, 2 log, 3 sin, 4 cos, 5 atan2(y=x[i], x=y[i]), 6 sqrt. y may be NULL unless f = 5.
  * Lets tests compare the two backends and the reference libm on the same math. */

@@ -54,9 +54,6 @@ export interface RegistrationGeometry {
    * inner: the moving image may be sampled there and differentiated. (inner eroded by 2.)
    */
   innerTaps: Uint8Array;
-  /** The inner pixels, as indices, and their columns. */
-  innerIndex: Int32Array;
-  innerX: Int32Array;
 }
 
 /**
@@ -113,15 +110,7 @@ export function registrationGeometry(
   for (let i = 0; i < full.length; i++) full[i] = weight[i] === 1 ? 1 : 0;
   const inner = erode(full, width, height, INNER_MARGIN);
   const innerTaps = erode(inner, width, height, 2);
-  let count = 0;
-  for (const v of inner) count += v;
-  const innerIndex = new Int32Array(count), innerX = new Int32Array(count);
-  for (let i = 0, k = 0; i < inner.length; i++) {
-    if (inner[i] !== 1) continue;
-    innerIndex[k] = i;
-    innerX[k++] = i % width;
-  }
-  return { factor, x0, y0, width, height, frameWidth, valid, validBlur, weight, sigmaBg, inner, innerTaps, innerIndex, innerX };
+  return { factor, x0, y0, width, height, frameWidth, valid, validBlur, weight, sigmaBg, inner, innerTaps };
 }
 
 /** Margin of `inner`, downsampled px (≥ 3·REFINE_SMOOTH_SIGMA + 1). */
@@ -226,111 +215,23 @@ export const REFINE_MAX_ITERATIONS = 6;
 export const REFINE_MAX_CHANGE = 1.5;
 
 /**
- * Bilinear sample of img at p + (dx, dy) for every pixel whose taps lie inside the image
- * (0 elsewhere; callers read only where innerTaps allows).
- */
-function shifted(img: Float32Array, w: number, h: number, dx: number, dy: number, into?: Float32Array): Float32Array {
-  const ix = Math.floor(dx), iy = Math.floor(dy);
-  const fx = dx - ix, fy = dy - iy;
-  const w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
-  const out = into ?? new Float32Array(w * h);
-  if (into !== undefined) out.fill(0);
-  const x0 = Math.max(0, -ix), x1 = Math.min(w - 1, w - 2 - ix);
-  const y0 = Math.max(0, -iy), y1 = Math.min(h - 1, h - 2 - iy);
-  for (let y = y0; y <= y1; y++) {
-    const o = y * w;
-    const b = (y + iy) * w + ix;
-    for (let x = x0; x <= x1; x++) {
-      const p = b + x;
-      out[o + x] = w00 * img[p]! + w01 * img[p + 1]! + w10 * img[p + w]! + w11 * img[p + w + 1]!;
-    }
-  }
-  return out;
-}
-
-/**
- * The inner pixels i of the reference whose moving-image position (the pixel moved by the
- * whole part of the shift) has usable taps around it (innerTaps). Loops stay inline in the
- * callers: accumulating into closure variables would box every double in V8.
- */
-function usable(g: RegistrationGeometry, ix: number, iy: number): Int32Array {
-  const { width: w, height: h, innerTaps, innerIndex, innerX } = g;
-  const off = iy * w + ix;
-  const n = w * h;
-  const out = new Int32Array(innerIndex.length);
-  let m = 0;
-  for (let k = 0; k < innerIndex.length; k++) {
-    const x = innerX[k]! + ix;
-    if (x < 0 || x >= w) continue; // would wrap to another row
-    const i = innerIndex[k]!;
-    const p = i + off;
-    if (p < 0 || p >= n || innerTaps[p] !== 1) continue;
-    out[m++] = i;
-  }
-  return out.subarray(0, m);
-}
-
-/**
  * Sub-pixel refinement of a translation (Lucas & Kanade, IJCAI 1981, for a pure
  * translation; gradients averaged over both images as in efficient second-order
- * minimisation, Benhimane & Malis 2004). Phase correlation's sub-pixel step models the peak
- * as a sinc, which holds for a white spectrum; real (and phantom) frames are band-limited
- * and noisy, the peak broadens and the estimate is pulled towards whole pixels by up to
- * ~0.3 px. Starting from it, this minimises Σ (mov(p + d) − ref(p))² over the inner pixels
- * of both images (pre-smoothed by REFINE_SMOOTH_SIGMA), a few Gauss–Newton steps.
- * `ref` and `mov` are the pre-smoothed registration images; (dx, dy) downsampled px,
- * content-shift convention. Returns the start unchanged if the system is singular or the
- * refinement wanders off.
+ * minimisation, Benhimane & Malis 2004), in the core (native/core/refine_shift.cpp).
+ * Phase correlation's sub-pixel step models the peak as a sinc, which holds for a white
+ * spectrum; real (and phantom) frames are band-limited and noisy, the peak broadens and the
+ * estimate is pulled towards whole pixels by up to ~0.3 px. Starting from it, this minimises
+ * Σ (mov(p + d) − ref(p))² over the inner pixels of both images (pre-smoothed by
+ * REFINE_SMOOTH_SIGMA), a few Gauss–Newton steps. `ref` and `mov` are the pre-smoothed
+ * registration images; (dx, dy) downsampled px, content-shift convention. Returns the start
+ * unchanged if the system is singular or the refinement wanders off.
  */
-export function refineShift(ref: Float32Array, mov: Float32Array, g: RegistrationGeometry, dx0: number, dy0: number): { dx: number; dy: number; iterations: number } {
-  const { width: w, height: h } = g;
-  let dx = dx0, dy = dy0;
-  let it = 0;
-  let idx: Int32Array = new Int32Array(0), lastIx = NaN, lastIy = NaN;
-  // The reference's central differences do not change between iterations: computed once
-  // (the same double as inside the sum, so results are unchanged), and one buffer serves
-  // every iteration's shifted image.
-  const refDx = new Float64Array(w * h), refDy = new Float64Array(w * h);
-  for (const i of g.innerIndex) {
-    refDx[i] = ref[i + 1]! - ref[i - 1]!;
-    refDy[i] = ref[i + w]! - ref[i - w]!;
-  }
-  const M = new Float32Array(w * h);
-  for (; it < REFINE_MAX_ITERATIONS; it++) {
-    shifted(mov, w, h, dx, dy, M);
-    let hxx = 0, hxy = 0, hyy = 0, bx = 0, by = 0;
-    // innerTaps at the moving position covers the 4 neighbours and their taps, and inner
-    // pixels of the reference are ≥ INNER_MARGIN from its edges: no read leaves either image.
-    const ix = Math.floor(dx), iy = Math.floor(dy);
-    if (ix !== lastIx || iy !== lastIy) {
-      idx = usable(g, ix, iy);
-      lastIx = ix;
-      lastIy = iy;
-    }
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k]!;
-      const gx = 0.25 * (refDx[i]! + M[i + 1]! - M[i - 1]!);
-      const gy = 0.25 * (refDy[i]! + M[i + w]! - M[i - w]!);
-      const e = ref[i]! - M[i]!;
-      hxx += gx * gx;
-      hxy += gx * gy;
-      hyy += gy * gy;
-      bx += gx * e;
-      by += gy * e;
-    }
-    const det = hxx * hyy - hxy * hxy;
-    if (!(det > 1e-12 * (hxx * hyy + 1e-300))) return { dx: dx0, dy: dy0, iterations: it };
-    const ux = (hyy * bx - hxy * by) / det;
-    const uy = (hxx * by - hxy * bx) / det;
-    dx += ux;
-    dy += uy;
-    if (Math.abs(dx - dx0) > REFINE_MAX_CHANGE || Math.abs(dy - dy0) > REFINE_MAX_CHANGE) return { dx: dx0, dy: dy0, iterations: it + 1 };
-    if (Math.abs(ux) < REFINE_TOLERANCE && Math.abs(uy) < REFINE_TOLERANCE) {
-      it++;
-      break;
-    }
-  }
-  return { dx, dy, iterations: it };
+export function refineShift(core: CoreBackend, ref: Float32Array, mov: Float32Array, g: RegistrationGeometry, dx0: number, dy0: number): { dx: number; dy: number; iterations: number } {
+  return core.refineShift(ref, mov, g.inner, g.innerTaps, g.width, g.height, dx0, dy0, {
+    tolerance: REFINE_TOLERANCE,
+    maxIterations: REFINE_MAX_ITERATIONS,
+    maxChange: REFINE_MAX_CHANGE,
+  });
 }
 
 /**
@@ -339,15 +240,6 @@ export function refineShift(ref: Float32Array, mov: Float32Array, g: Registratio
  * sqrt(Σ(a−b)² / (Σa² + Σb²)); 0 for identical images, ~1 for unrelated ones, null when
  * the overlap is empty. (dx, dy) in downsampled px, content-shift convention.
  */
-export function registrationResidual(ref: Float32Array, mov: Float32Array, g: RegistrationGeometry, dx: number, dy: number): number | null {
-  const M = shifted(mov, g.width, g.height, dx, dy);
-  const idx = usable(g, Math.floor(dx), Math.floor(dy));
-  let num = 0, den = 0;
-  for (let k = 0; k < idx.length; k++) {
-    const i = idx[k]!;
-    const r = ref[i]!, v = M[i]!;
-    num += (r - v) * (r - v);
-    den += r * r + v * v;
-  }
-  return den > 0 ? Math.sqrt(num / den) : null;
+export function registrationResidual(core: CoreBackend, ref: Float32Array, mov: Float32Array, g: RegistrationGeometry, dx: number, dy: number): number | null {
+  return core.registrationResidual(ref, mov, g.inner, g.innerTaps, g.width, g.height, dx, dy);
 }

@@ -73,7 +73,8 @@ export class ScreenMaskTracker {
   private readonly hi: Uint8Array;
   private readonly colMax: Float64Array;
   private readonly rowMax: Float64Array;
-  private readonly colSum: Float64Array;
+  /** Per-frame column sums: integers (≤ height · 255), exact, and integer adds are cheaper. */
+  private readonly colSum: Int32Array;
   private count = 0;
 
   constructor(readonly width: number, readonly height: number) {
@@ -82,7 +83,7 @@ export class ScreenMaskTracker {
     this.hi = new Uint8Array(n);
     this.colMax = new Float64Array(width);
     this.rowMax = new Float64Array(height);
-    this.colSum = new Float64Array(width);
+    this.colSum = new Int32Array(width);
   }
 
   get frames(): number {
@@ -96,11 +97,12 @@ export class ScreenMaskTracker {
       const row = y * w;
       let rowSum = 0;
       for (let x = 0; x < w; x++) {
-        const v = frame[row + x]!;
-        if (v < lo[row + x]!) lo[row + x] = v;
-        if (v > hi[row + x]!) hi[row + x] = v;
-        rowSum += v;
-        colSum[x] += v;
+        const i = row + x;
+        const v = frame[i]!;
+        if (v < lo[i]!) lo[i] = v;
+        if (v > hi[i]!) hi[i] = v;
+        rowSum = (rowSum + v) | 0;
+        colSum[x] = (colSum[x]! + v) | 0;
       }
       const m = rowSum / w;
       if (m > this.rowMax[y]!) this.rowMax[y] = m;

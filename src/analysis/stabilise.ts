@@ -256,10 +256,10 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
       return;
     }
     sample.status = 'registered';
-    const fine = refineShift(refSmooth!, core.gaussianBlur(img, g.width, g.height, REFINE_SMOOTH_SIGMA), g, r.dx, r.dy);
+    const fine = refineShift(core, refSmooth!, core.gaussianBlur(img, g.width, g.height, REFINE_SMOOTH_SIGMA), g, r.dx, r.dy);
     sample.dx = fine.dx * g.factor;
     sample.dy = fine.dy * g.factor;
-    sample.residual = registrationResidual(refImg!, img, g, fine.dx, fine.dy);
+    sample.residual = registrationResidual(core, refImg!, img, g, fine.dx, fine.dy);
   };
   const register = (k: number, frame: GrayFrame, img: Float32Array): void => {
     measure(k, img);

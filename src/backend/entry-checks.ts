@@ -5,9 +5,9 @@
  */
 import type { BackendName } from './types.js';
 import { expectArray, expectDims, expectNumber } from './args.js';
-import { CoreArgumentError } from './errors.js';
+import { CoreArgumentError, CoreError, CoreStatus } from './errors.js';
 import { expectInt32, expectMask, expectUint32, resolveVesselnessOptions, sigmasArray } from './segment-args.js';
-import type { VesselnessOptions } from './types.js';
+import type { RefineShiftOptions, VesselnessOptions } from './types.js';
 
 export function checkFrameStats(backend: BackendName, frame: Uint8Array, width: number, height: number): void {
   const op = 'frameStats';
@@ -34,6 +34,43 @@ export function checkPhaseCorrelate(backend: BackendName, reference: Float32Arra
   expectArray(op, 'reference', reference, Float32Array);
   expectArray(op, 'moving', moving, Float32Array);
   expectDims(op, backend, width, height);
+}
+
+/** Arguments shared by refineShift and registrationResidual. */
+function checkRegistrationPair(op: string, backend: BackendName, reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx: number, dy: number): void {
+  expectArray(op, 'reference', reference, Float32Array);
+  expectArray(op, 'moving', moving, Float32Array);
+  expectArray(op, 'inner', inner, Uint8Array);
+  expectArray(op, 'innerTaps', innerTaps, Uint8Array);
+  expectDims(op, backend, width, height);
+  expectNumber(op, 'dx', dx);
+  expectNumber(op, 'dy', dy);
+}
+
+export function checkRefineShift(backend: BackendName, reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx0: number, dy0: number, o: RefineShiftOptions): void {
+  const op = 'refineShift';
+  checkRegistrationPair(op, backend, reference, moving, inner, innerTaps, width, height, dx0, dy0);
+  if (o === null || typeof o !== 'object') throw new CoreArgumentError(op, 'options must be { tolerance, maxIterations, maxChange }');
+  expectNumber(op, 'tolerance', o.tolerance);
+  expectInt32(op, backend, 'maxIterations', o.maxIterations);
+  expectNumber(op, 'maxChange', o.maxChange);
+}
+
+export function checkRegistrationResidual(backend: BackendName, reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx: number, dy: number): void {
+  checkRegistrationPair('registrationResidual', backend, reference, moving, inner, innerTaps, width, height, dx, dy);
+}
+
+export function checkPooledNcc(backend: BackendName, a: Float32Array, b: Float32Array, pairs: number, rowLength: number, sLo: number, sHi: number): void {
+  const op = 'pooledNcc';
+  expectArray(op, 'a', a, Float32Array);
+  expectArray(op, 'b', b, Float32Array);
+  expectInt32(op, backend, 'pairs', pairs);
+  expectInt32(op, backend, 'rowLength', rowLength);
+  expectInt32(op, backend, 'sLo', sLo);
+  expectInt32(op, backend, 'sHi', sHi);
+  // The output's length is sHi − sLo + 1: refuse a range the core would refuse anyway before
+  // allocating for it (native allocates the result in the binding).
+  if (!(sLo <= sHi && sHi - sLo < 1 << 24)) throw new CoreError(CoreStatus.BAD_ARGUMENT, op, backend, `sLo ${sLo} … sHi ${sHi} is not a range of shifts`);
 }
 
 export function checkShiftAccumulate(backend: BackendName, acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void {

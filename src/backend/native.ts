@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkShiftAccumulateMoments } from './entry-checks.js';
+import { checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkShiftAccumulateMoments } from './entry-checks.js';
 import type { SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError } from './errors.js';
 import { packageRoot } from './paths.js';
-import type { CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
+import type { CoreBackend, FrameStats, PhaseCorrelation, RefinedShift, RefineShiftOptions } from './types.js';
 import type { ComponentsResult, SkeletonGraph, VesselnessOptions, VesselnessResult } from './types.js';
 
 /** The shape of the addon's exports (native/binding/addon.cpp). */
@@ -22,6 +22,9 @@ interface Addon {
   gaussianBlur(src: Float32Array, w: number, h: number, sigma: number): Float32Array;
   accumulateFrame(acc: Float64Array, frame: Uint8Array, w: number, h: number): void;
   phaseCorrelate(a: Float32Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
+  refineShift(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number): RefinedShift;
+  registrationResidual(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx: number, dy: number): number | null;
+  pooledNcc(a: Float32Array, b: Float32Array, pairs: number, len: number, lo: number, hi: number): Float64Array;
   shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, w: number, h: number, dx: number, dy: number): void;
   detmathEval(fn: number, x: Float64Array, y: Float64Array | null): Float64Array;
   statusMessage(status: number): string;
@@ -85,6 +88,24 @@ export class NativeBackend implements CoreBackend {
     const op = 'phaseCorrelate';
     checkPhaseCorrelate(this.name, reference, moving, width, height);
     return this.call(op, () => this.addon.phaseCorrelate(reference, moving, width, height));
+  }
+
+  refineShift(reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx0: number, dy0: number, o: RefineShiftOptions): RefinedShift {
+    const op = 'refineShift';
+    checkRefineShift(this.name, reference, moving, inner, innerTaps, width, height, dx0, dy0, o);
+    return this.call(op, () => this.addon.refineShift(reference, moving, inner, innerTaps, width, height, dx0, dy0, o.tolerance, o.maxIterations, o.maxChange));
+  }
+
+  registrationResidual(reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx: number, dy: number): number | null {
+    const op = 'registrationResidual';
+    checkRegistrationResidual(this.name, reference, moving, inner, innerTaps, width, height, dx, dy);
+    return this.call(op, () => this.addon.registrationResidual(reference, moving, inner, innerTaps, width, height, dx, dy));
+  }
+
+  pooledNcc(a: Float32Array, b: Float32Array, pairs: number, rowLength: number, sLo: number, sHi: number): Float64Array {
+    const op = 'pooledNcc';
+    checkPooledNcc(this.name, a, b, pairs, rowLength, sLo, sHi);
+    return this.call(op, () => this.addon.pooledNcc(a, b, pairs, rowLength, sLo, sHi));
   }
 
   shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void {

@@ -20,6 +20,22 @@ export interface FrameStats {
   histogram: Uint32Array;
 }
 
+export interface RefineShiftOptions {
+  /** Stop when both components of an update are below this, px. */
+  tolerance: number;
+  /** At most this many Gauss–Newton steps (0–1000). */
+  maxIterations: number;
+  /** Return the start when the estimate moves further than this from it, px. */
+  maxChange: number;
+}
+
+export interface RefinedShift {
+  dx: number;
+  dy: number;
+  /** Gauss–Newton steps taken. */
+  iterations: number;
+}
+
 export interface PhaseCorrelation {
   /** Shift of `moving` relative to `reference`, px (sub-pixel), x to the right. */
   dx: number;
@@ -98,6 +114,31 @@ export interface CoreBackend {
    * of two (the core pads).
    */
   phaseCorrelate(reference: Float32Array, moving: Float32Array, width: number, height: number): PhaseCorrelation;
+
+  /**
+   * Lucas–Kanade refinement of a translation between two registration images (Lucas &
+   * Kanade 1981; gradients of both images, Benhimane & Malis 2004): from (dx0, dy0),
+   * Gauss–Newton steps minimise Σ (moving(p + d) − reference(p))² over the pixels marked 1 in
+   * `inner` whose moving-image position (p moved by floor(d)) is marked 1 in `innerTaps`.
+   * Stops when an update is below `tolerance`, after `maxIterations`, or returns (dx0, dy0)
+   * when the system is singular or d strays more than `maxChange` from it.
+   */
+  refineShift(reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx0: number, dy0: number, options: RefineShiftOptions): RefinedShift;
+
+  /**
+   * Residual of a registration over the same pixels as refineShift:
+   * sqrt(Σ(a − b)² / Σ(a² + b²)), b the moving image sampled at p + (dx, dy); 0 for identical
+   * images, ~1 for unrelated ones, null when no pixel is usable.
+   */
+  registrationResidual(reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx: number, dy: number): number | null;
+
+  /**
+   * Pooled normalised cross-correlation of row pairs (the velocity estimator's inner loop,
+   * src/flow/correlate.ts): a and b hold `pairs` rows of `rowLength` one after another;
+   * out[s − sLo] = Σ_p Σ_i a_p[i] b_p[i+s] / sqrt(Σ_p Σ_i a_p[i]² · Σ_p Σ_i b_p[i+s]²) over the
+   * overlap, 0 where an energy is 0, for −(rowLength − 1) ≤ sLo ≤ s ≤ sHi ≤ rowLength − 1.
+   */
+  pooledNcc(a: Float32Array, b: Float32Array, pairs: number, rowLength: number, sLo: number, sHi: number): Float64Array;
 
   /**
    * Stabilised temporal sum: adds `frame`, moved back by its content shift (dx, dy) — the

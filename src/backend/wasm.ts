@@ -13,11 +13,11 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkShiftAccumulateMoments } from './entry-checks.js';
+import { checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkShiftAccumulateMoments } from './entry-checks.js';
 import type { SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
 import { packageRoot } from './paths.js';
-import type { CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
+import type { CoreBackend, FrameStats, PhaseCorrelation, RefinedShift, RefineShiftOptions } from './types.js';
 import type { ComponentsResult, SkeletonGraph, VesselnessOptions, VesselnessResult } from './types.js';
 import { createWasiImports, WasiExit } from './wasi-shim.js';
 import { Wasm, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-api.js';
@@ -46,6 +46,9 @@ interface CoreExports {
   hvm_grid_crossings(xy: number, xyLen: number, x: number, y: number, w: number, h: number, band: number, counts: number, countsLen: number): number;
   hvm_shift_accumulate_moments(acc: number, accLen: number, sq: number, sqLen: number, count: number, countLen: number, frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, gain: number): number;
   hvm_space_time_sample(frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, points: number, pointsLen: number, normals: number, normalsLen: number, hw: number, hwLen: number, step: number, out: number, outLen: number, valid: number, validLen: number): number;
+  hvm_refine_shift(ref: number, refLen: number, mov: number, movLen: number, inner: number, innerLen: number, taps: number, tapsLen: number, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number, out: number, outLen: number): number;
+  hvm_registration_residual(ref: number, refLen: number, mov: number, movLen: number, inner: number, innerLen: number, taps: number, tapsLen: number, w: number, h: number, dx: number, dy: number, out: number, outLen: number): number;
+  hvm_pooled_ncc(a: number, aLen: number, b: number, bLen: number, pairs: number, len: number, lo: number, hi: number, out: number, outLen: number): number;
   hvm_core_version(): number;
   hvm_core_simd(): number;
   hvm_debug_trap(): number;
@@ -164,6 +167,49 @@ export class WasmBackend implements CoreBackend {
       this.check(op, ex.hvm_phase_correlate(r, len32(reference.length), m, len32(moving.length), width, height, out));
       const dv = new DataView(ex.memory.buffer, out, PHASE_RESULT_BYTES);
       return { dx: dv.getFloat64(0, true), dy: dv.getFloat64(8, true), peak: dv.getFloat64(16, true) };
+    });
+  }
+
+  refineShift(reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx0: number, dy0: number, o: RefineShiftOptions): RefinedShift {
+    const op = 'refineShift';
+    checkRefineShift(this.name, reference, moving, inner, innerTaps, width, height, dx0, dy0, o);
+    return this.call(op, (ex, a) => {
+      const r = a.copyIn(reference);
+      const m = a.copyIn(moving);
+      const i = a.copyIn(inner);
+      const t = a.copyIn(innerTaps);
+      const out = a.alloc(3 * 8);
+      this.check(op, ex.hvm_refine_shift(r, len32(reference.length), m, len32(moving.length), i, len32(inner.length), t, len32(innerTaps.length), width, height, dx0, dy0, o.tolerance, o.maxIterations, o.maxChange, out, 3));
+      const v = new Float64Array(ex.memory.buffer, out, 3);
+      return { dx: v[0]!, dy: v[1]!, iterations: v[2]! };
+    });
+  }
+
+  registrationResidual(reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx: number, dy: number): number | null {
+    const op = 'registrationResidual';
+    checkRegistrationResidual(this.name, reference, moving, inner, innerTaps, width, height, dx, dy);
+    return this.call(op, (ex, a) => {
+      const r = a.copyIn(reference);
+      const m = a.copyIn(moving);
+      const i = a.copyIn(inner);
+      const t = a.copyIn(innerTaps);
+      const out = a.alloc(2 * 8);
+      this.check(op, ex.hvm_registration_residual(r, len32(reference.length), m, len32(moving.length), i, len32(inner.length), t, len32(innerTaps.length), width, height, dx, dy, out, 2));
+      const v = new Float64Array(ex.memory.buffer, out, 2);
+      return v[1] === 1 ? v[0]! : null;
+    });
+  }
+
+  pooledNcc(a: Float32Array, b: Float32Array, pairs: number, rowLength: number, sLo: number, sHi: number): Float64Array {
+    const op = 'pooledNcc';
+    checkPooledNcc(this.name, a, b, pairs, rowLength, sLo, sHi);
+    return this.call(op, (ex, mem) => {
+      const pa = mem.copyIn(a);
+      const pb = mem.copyIn(b);
+      const n = sHi - sLo + 1;
+      const out = mem.alloc(n * 8);
+      this.check(op, ex.hvm_pooled_ncc(pa, len32(a.length), pb, len32(b.length), pairs, rowLength, sLo, sHi, out, n));
+      return new Float64Array(ex.memory.buffer.slice(out, out + n * 8));
     });
   }
 

@@ -29,6 +29,7 @@
  */
 import { classifyVelocity } from '../metrics/flow-thresholds.js';
 import type { VelocityEstimate } from '../metrics/types.js';
+import type { CoreBackend } from '../backend/types.js';
 import { highPass, ncc0, peak, pooledNcc, rowSd } from './correlate.js';
 import type { FlowParams } from './params.js';
 import type { VesselFlow } from './types.js';
@@ -68,10 +69,10 @@ type PairsAt = (k: number) => [Float32Array, Float32Array][];
  * Returns the displacement per row (columns, signed) and the peak correlation; 'none' when
  * no peak reaches minPeakCorrelation; null without pairs.
  */
-function streak(pairsAt: PairsAt, sMax: number, minOverlap: number, stepUm: number, p: FlowParams): { d: number; q: number } | 'none' | null {
+function streak(core: CoreBackend, pairsAt: PairsAt, sMax: number, minOverlap: number, stepUm: number, p: FlowParams): { d: number; q: number } | 'none' | null {
   const pairs1 = pairsAt(1);
   if (pairs1.length === 0) return null;
-  const c1 = pooledNcc(pairs1, -sMax, sMax, minOverlap);
+  const c1 = pooledNcc(core, pairs1, -sMax, sMax, minOverlap);
   // Significance: under no streak the pooled NCC at shift s has SD ≈ sqrt(c / (overlap · pairs)),
   // c the pattern's correlation length in samples; the peak is chosen by this z-score (a short
   // overlap at a large shift must not win by chance) and must reach both bars.
@@ -101,7 +102,7 @@ function streak(pairsAt: PairsAt, sMax: number, minOverlap: number, stepUm: numb
       const half = Math.max(2, Math.ceil(0.3 * k * Math.abs(d)));
       const lo = Math.max(-sMax, Math.round(k * d) - half);
       const hi = Math.min(sMax, Math.round(k * d) + half);
-      const ck = pooledNcc(pairsK, lo, hi, minOverlap);
+      const ck = pooledNcc(core, pairsK, lo, hi, minOverlap);
       const pk2 = peak(ck);
       if (pk2 !== null && pk2.value >= p.minPeakCorrelation && pk2.index > 0 && pk2.index < ck.length - 1) {
         d = (lo + pk2.index + pk2.offset) / k;
@@ -165,9 +166,10 @@ export function usableColumns(rows: (Float32Array | null)[]): [number, number] |
 
 /**
  * Flow of one diagram. stopTextureSnr: the barcode's texture bar for this path (params.ts
- * stopTextureBar: it depends on the vessel's width), default p.stopMinTextureSnr.
+ * stopTextureBar: it depends on the vessel's width), default p.stopMinTextureSnr. The core
+ * runs the correlation sums (either backend: the same bits).
  */
-export function estimateFlow(std: StdRows, p: FlowParams, stopTextureSnr: number = p.stopMinTextureSnr): FlowEstimate {
+export function estimateFlow(core: CoreBackend, std: StdRows, p: FlowParams, stopTextureSnr: number = p.stopMinTextureSnr): FlowEstimate {
   const { rows, stepUm, rowStepS } = std;
   const T = rows.length;
   const cols = usableColumns(rows);
@@ -302,7 +304,7 @@ export function estimateFlow(std: StdRows, p: FlowParams, stopTextureSnr: number
       }
       return out;
     };
-    const st = streak(pairsAt, sMax, minOverlap, stepUm, p);
+    const st = streak(core, pairsAt, sMax, minOverlap, stepUm, p);
     if (st === null) return { known, stopped, moving, movingSpeed: null, censored: false, dCols: null, quality: 0, pairsAt };
     if (st === 'none') return { known, stopped, moving, movingSpeed: hiUmPerS, censored: true, dCols: null, quality: 0.5, pairsAt };
     const speed = (Math.abs(st.d) * stepUm) / rowStepS;

@@ -180,8 +180,8 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       if (finished !== null) return finished;
       finished = states.map((s) => {
         const e = s.samples.count < 2
-          ? estimateFlow({ rows: [], diffs: [], stepUm: s.samples.stepUm, rowStepS }, p)
-          : estimateFlow({ rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS }, p, stopTextureBar(s.path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY), p));
+          ? estimateFlow(o.core, { rows: [], diffs: [], stepUm: s.samples.stepUm, rowStepS }, p)
+          : estimateFlow(o.core, { rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS }, p, stopTextureBar(s.path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY), p));
         s.estimate = e;
         const { usedColumns: _u, slopeColumnsPerRow: _s, ...flow } = e;
         return { id: s.path.id, ...flow };

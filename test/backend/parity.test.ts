@@ -170,6 +170,39 @@ describe.skipIf(native === undefined)('native vs wasm: bitwise parity of shiftAc
     expect(onBoth((b) => b.shiftAccumulate(new Float64Array(0), new Uint32Array(0), new Uint8Array(0), 0, 2, 0, 0))).toBeUndefined();
     expect(onBoth((b) => b.shiftAccumulate(new Float64Array(6), new Uint32Array(6), f, 3, 2, 0, 2 ** 31))).toBeUndefined();
   });
+
+  test('refineShift and registrationResidual: random masks (values other than 1 too), shifts and errors', () => {
+    const o = { tolerance: 1e-3, maxIterations: 6, maxChange: 1.5 };
+    let seed = 900;
+    for (const [w, h] of SIZES) {
+      const n = w * h;
+      const r = rng(seed++);
+      const ref = texture(w, h, 0, 0, seed);
+      const mov = texture(w, h, 0.7, -1.3, seed);
+      // Masks with holes, and a few 2s: only exact 1s count, on both backends.
+      const inner = Uint8Array.from({ length: n }, () => (r() < 0.85 ? 1 : r() < 0.5 ? 0 : 2));
+      const taps = Uint8Array.from({ length: n }, () => (r() < 0.9 ? 1 : 0));
+      for (const [dx, dy] of [[0, 0], [0.4, -1.1], [1, -1], [-3.7, 2.2], [50, 0]] as [number, number][]) {
+        const res = onBoth((b) => b.refineShift(ref, mov, inner, taps, w, h, dx, dy, o));
+        if (res !== undefined) {
+          sameScalar(res[0].dx, res[1].dx, `refineShift dx ${w}x${h} from (${dx}, ${dy})`);
+          sameScalar(res[0].dy, res[1].dy, `refineShift dy ${w}x${h} from (${dx}, ${dy})`);
+          expect(res[1].iterations).toBe(res[0].iterations);
+        }
+        const rr = onBoth((b) => b.registrationResidual(ref, mov, inner, taps, w, h, dx, dy));
+        if (rr !== undefined) {
+          if (rr[0] === null) expect(rr[1]).toBeNull();
+          else sameScalar(rr[0], rr[1]!, `registrationResidual ${w}x${h} at (${dx}, ${dy})`);
+        }
+      }
+    }
+    const z = new Float32Array(6), m = new Uint8Array(6).fill(1);
+    expect(onBoth((b) => b.refineShift(z, z, m, m, 3, 2, 0, 0, { ...o, maxChange: NaN }))).toBeUndefined();
+    expect(onBoth((b) => b.refineShift(z, z, m, m, 3, 2, 0, 0, { ...o, maxIterations: 1001 }))).toBeUndefined();
+    expect(onBoth((b) => b.refineShift(z, z, m.subarray(1), m, 3, 2, 0, 0, o))).toBeUndefined();
+    expect(onBoth((b) => b.registrationResidual(z, z, m, m, 3, 2, 2 ** 31, 0))).toBeUndefined();
+    expect(onBoth((b) => b.registrationResidual(new Float32Array(0), new Float32Array(0), new Uint8Array(0), new Uint8Array(0), 0, 0, 0, 0))).toBeUndefined();
+  });
 });
 
 describe.skipIf(native === undefined)('native vs wasm: bitwise parity of the segmentation entry points', () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { peak, pooledNcc } from '../../src/flow/correlate.js';
+import { CoreError } from '../../src/backend/errors.js';
+import { eachBackend } from '../backend/helpers.js';
 
 /**
- * The definition, one shift at a time (the implementation before the shifts were blocked):
- * the blocked pooledNcc must give bitwise these values, since flow decisions compare them
+ * The definition, one shift at a time (the TypeScript implementation before the sums moved
+ * into the core, native/core/pooled_ncc.cpp): the core must give bitwise these values, since flow decisions compare them
  * against bars and native/wasm runs must stay identical to each other and to earlier runs.
  */
 function pooledNccReference(pairs: [Float32Array, Float32Array][], sLo: number, sHi: number, minOverlap: number): Float64Array {
@@ -53,7 +55,7 @@ function randomPairs(count: number, length: number, seed: number): [Float32Array
   return Array.from({ length: count }, () => [Float32Array.from({ length }, r), Float32Array.from({ length }, r)]);
 }
 
-describe('pooledNcc', () => {
+describe.each(eachBackend().map((b) => [b.name, b] as const))('%s backend: pooledNcc', (_name, core) => {
   it('equals the one-shift-at-a-time definition bitwise, over row lengths, shift ranges and overlaps', () => {
     const cases: [number, number, number, number, number][] = [
       // pairs, L, sLo, sHi, minOverlap
@@ -70,7 +72,7 @@ describe('pooledNcc', () => {
     ];
     for (const [count, L, sLo, sHi, minOverlap] of cases) {
       const pairs = randomPairs(count, L, count * 1000 + L);
-      const got = pooledNcc(pairs, sLo, sHi, minOverlap);
+      const got = pooledNcc(core, pairs, sLo, sHi, minOverlap);
       const want = pooledNccReference(pairs, sLo, sHi, minOverlap);
       expect(got.length).toBe(want.length);
       for (let i = 0; i < want.length; i++) expect(Object.is(got[i], want[i]), `L ${L} s ${sLo + i}: ${got[i]} vs ${want[i]}`).toBe(true);
@@ -87,16 +89,28 @@ describe('pooledNcc', () => {
         const b = base.subarray(100 + k * 10 - d, 260 + k * 10 - d);
         pairs.push([Float32Array.from(a), Float32Array.from(b)]);
       }
-      const c = pooledNcc(pairs, -40, 40, 20);
+      const c = pooledNcc(core, pairs, -40, 40, 20);
       const pk = peak(c);
       expect(pk!.index - 40).toBe(d);
       expect(pk!.value).toBeCloseTo(1, 12);
     }
-    const short = pooledNcc(randomPairs(2, 30, 3), -30, 30, 12);
+    const short = pooledNcc(core, randomPairs(2, 30, 3), -30, 30, 12);
     expect(Number.isNaN(short[0]!)).toBe(true); // s = −30: no overlap
     expect(Number.isNaN(short[30 - 19]!)).toBe(true); // s = −19: overlap 11 < 12
     expect(Number.isFinite(short[30 - 18]!)).toBe(true); // s = −18: overlap 12
     expect(Number.isFinite(short[30 + 18]!)).toBe(true);
     expect(Number.isNaN(short[30 + 19]!)).toBe(true);
+  });
+
+  it('the core refuses shifts without overlap, bad lengths and non-finite rows with a typed error', () => {
+    const a = new Float32Array(20), b = new Float32Array(20);
+    expect(() => core.pooledNcc(a, b, 2, 10, -10, 3)).toThrow(CoreError);
+    expect(() => core.pooledNcc(a, b, 2, 10, 0, 10)).toThrow(CoreError);
+    expect(() => core.pooledNcc(a, b.subarray(1), 2, 10, 0, 3)).toThrow(CoreError);
+    expect(() => core.pooledNcc(a, b, 2, 10, 4, 3)).toThrow(CoreError);
+    const bad = a.slice();
+    bad[3] = Number.NaN;
+    expect(() => core.pooledNcc(bad, b, 2, 10, 0, 3)).toThrow(CoreError);
+    expect(Array.from(core.pooledNcc(a, b, 2, 10, -2, 2))).toEqual([0, 0, 0, 0, 0]);
   });
 });

@@ -6,7 +6,10 @@ import { describe, expect, test } from 'vitest';
 import { highPass, rowSd } from '../../src/flow/correlate.js';
 import { estimateFlow, usableColumns } from '../../src/flow/estimate.js';
 import { DEFAULT_FLOW_PARAMS, resolveFlowParams, stopTextureBar } from '../../src/flow/params.js';
-import { rng } from '../backend/helpers.js';
+import { eachBackend, rng } from '../backend/helpers.js';
+
+/** The correlation sums run in the core; either backend gives the same bits (parity tests). */
+const core = eachBackend()[0]!;
 
 const P = DEFAULT_FLOW_PARAMS;
 const FPS = 25;
@@ -60,7 +63,7 @@ function makeStd(o: { cols: number; rows: number; dPerRow: number | ((t: number)
 
 describe('estimateFlow on synthetic space-time diagrams', () => {
   test('a pattern moving 6 samples per row: 150 µm/s, direction +1, class 2 (tolerance 2 %)', () => {
-    const e = estimateFlow(makeStd({ cols: 120, rows: 75, dPerRow: 6 }), P);
+    const e = estimateFlow(core, makeStd({ cols: 120, rows: 75, dPerRow: 6 }), P);
     expect(e.velocity.censored).toBeNull();
     expect(Math.abs(e.velocity.valueUmPerS! - 150) / 150).toBeLessThan(0.02);
     expect(e.direction).toBe(1);
@@ -69,20 +72,20 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
   });
 
   test('moving the other way, 40 samples per row: 1000 µm/s, direction −1, class 3 (tolerance 2 %)', () => {
-    const e = estimateFlow(makeStd({ cols: 150, rows: 75, dPerRow: -40 }), P);
+    const e = estimateFlow(core, makeStd({ cols: 150, rows: 75, dPerRow: -40 }), P);
     expect(Math.abs(e.velocity.valueUmPerS! - 1000) / 1000).toBeLessThan(0.02);
     expect(e.direction).toBe(-1);
     expect(e.flowClass).toBe(3);
   });
 
   test('a slow speed is refined through the longer lags: 1.3 samples per row = 32.5 µm/s (tolerance 5 %)', () => {
-    const e = estimateFlow(makeStd({ cols: 120, rows: 75, dPerRow: 1.3, noise: 0.5 }), P);
+    const e = estimateFlow(core, makeStd({ cols: 120, rows: 75, dPerRow: 1.3, noise: 0.5 }), P);
     expect(e.velocity.valueUmPerS).not.toBeNull();
     expect(Math.abs(e.velocity.valueUmPerS! - 32.5) / 32.5).toBeLessThan(0.05);
   });
 
   test('a static textured column is STOPPED (the barcode): class 0, stoppedFraction 1, direction 0', () => {
-    const e = estimateFlow(makeStd({ cols: 100, rows: 75, dPerRow: 0 }), P);
+    const e = estimateFlow(core, makeStd({ cols: 100, rows: 75, dPerRow: 0 }), P);
     expect(e.stoppedFraction).toBeGreaterThanOrEqual(0.95);
     expect(e.flowClass).toBe(0);
     expect(e.direction).toBe(0);
@@ -102,27 +105,27 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     const faint = makeStd({ cols: 100, rows: 75, dPerRow: 0, amplitude: 0.12 });
     expect(snrOf(faint)).toBeGreaterThan(1.2);
     expect(snrOf(faint)).toBeLessThan(1.6);
-    const e1 = estimateFlow(faint, P);
+    const e1 = estimateFlow(core, faint, P);
     // Row noise lets some pairs through, but never enough for intermittent or no flow.
     expect(e1.flowClass === 2 || e1.flowClass === 3).toBe(true);
     expect(e1.stoppedFraction!).toBeLessThan(P.intermittentMinStoppedFraction);
     // Under the old bar (1) the same residue read as no flow: the bar is what separates them.
-    expect(estimateFlow(faint, resolveFlowParams({ stopMinTextureSnr: 1 })).flowClass).toBe(0);
+    expect(estimateFlow(core, faint, resolveFlowParams({ stopMinTextureSnr: 1 })).flowClass).toBe(0);
     // A venule (≥ 20 µm) keeps the bar of 1: its packed, smoother column is a stop at this texture.
     expect(stopTextureBar(8, P)).toBe(2);
     expect(stopTextureBar(26, P)).toBe(1);
-    expect(estimateFlow(faint, P, stopTextureBar(26, P)).flowClass).toBe(0);
+    expect(estimateFlow(core, faint, P, stopTextureBar(26, P)).flowClass).toBe(0);
     // The same column with a weak but real barcode (SNR ≈ 3–4) is a stop.
     const weak = makeStd({ cols: 100, rows: 75, dPerRow: 0, amplitude: 0.3 });
     expect(snrOf(weak)).toBeGreaterThan(2.5);
-    const e2 = estimateFlow(weak, P);
+    const e2 = estimateFlow(core, weak, P);
     expect(e2.flowClass).toBe(0);
     expect(e2.stoppedFraction).toBeGreaterThanOrEqual(0.9);
   });
 
   test('flow faster than the path resolves is censored above with the path bound, and perfused (class 3)', () => {
     // 60 samples, overlap ≥ 20: resolvable ≤ 40 samples/row; the pattern jumps 200 per row.
-    const e = estimateFlow(makeStd({ cols: 60, rows: 75, dPerRow: 200 }), P);
+    const e = estimateFlow(core, makeStd({ cols: 60, rows: 75, dPerRow: 200 }), P);
     expect(e.velocity.censored).toBe('above');
     expect(e.velocity.valueUmPerS).toBeNull();
     expect(e.velocity.lowerBoundUmPerS).toBeCloseTo(40 * STEP_UM * FPS, 6);
@@ -133,30 +136,30 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
   test('featureless noise is never a stop (no texture): read as faster than resolvable', () => {
     const rows = makeStd({ cols: 100, rows: 75, dPerRow: 0, noise: 1 });
     const flat = { ...rows, rows: rows.rows.map((r) => r && r.map((_, i) => 95 + (r[i]! - Math.round(r[i]!)))) };
-    const e = estimateFlow(flat, P);
+    const e = estimateFlow(core, flat, P);
     expect(e.flowClass).not.toBe(0);
   });
 
   test('intermittent: stopped 60 % of the time, then moving at 8 samples/row → class 1, stoppedFraction 0.6 (± 0.08)', () => {
     const d = (t: number): number => (t < 45 ? 0 : 8);
-    const e = estimateFlow(makeStd({ cols: 120, rows: 75, dPerRow: d }), P);
+    const e = estimateFlow(core, makeStd({ cols: 120, rows: 75, dPerRow: d }), P);
     expect(Math.abs(e.stoppedFraction! - 0.6)).toBeLessThan(0.08);
     expect(e.flowClass).toBe(1);
   });
 
   test('dropped/duplicated frames are gaps, not stops: a moving vessel with 10 gaps stays class 2 with stoppedFraction < 0.05', () => {
     const gaps = [5, 6, 17, 28, 29, 30, 41, 52, 63, 70];
-    const e = estimateFlow(makeStd({ cols: 120, rows: 75, dPerRow: 5, gaps }), P);
+    const e = estimateFlow(core, makeStd({ cols: 120, rows: 75, dPerRow: 5, gaps }), P);
     expect(e.stoppedFraction).toBeLessThan(0.05);
     expect(e.flowClass).toBe(2);
     expect(Math.abs(e.velocity.valueUmPerS! - 125) / 125).toBeLessThan(0.03);
   });
 
   test('too short a path or too few seconds give a null class with a reason', () => {
-    const short = estimateFlow(makeStd({ cols: 20, rows: 75, dPerRow: 5 }), P);
+    const short = estimateFlow(core, makeStd({ cols: 20, rows: 75, dPerRow: 5 }), P);
     expect(short.flowClass).toBeNull();
     expect(short.reason).toMatch(/shorter/);
-    const brief = estimateFlow(makeStd({ cols: 120, rows: 20, dPerRow: 5 }), P);
+    const brief = estimateFlow(core, makeStd({ cols: 120, rows: 20, dPerRow: 5 }), P);
     expect(brief.flowClass).toBeNull();
     expect(brief.reason).toMatch(/too few seconds/);
   });
