@@ -53,19 +53,35 @@ export function gaussianBlur(img: Float32Array, width: number, height: number, s
     }
     if (any) rowUsed[j] = 1;
   }
-  // Vertical pass: tmp → img, a source row at a time (cache friendly).
+  // Vertical pass: tmp → img, a source row at a time (cache friendly). Each source row's
+  // non-zero runs are found once, and only they are spread over the 2·ry + 1 output rows:
+  // the same products added to each output pixel in the same order (source rows ascending)
+  // as visiting every sample and skipping the zeros, at a fraction of the cost on sparse
+  // vessel layers (the phantom generator's largest cost before).
   img.fill(0, 0, n);
+  const runs = new Int32Array(width + 1);
   for (let q = 0; q < height; q++) {
     if (!rowUsed[q]) continue;
     const src = q * width;
+    let nRuns = 0;
+    for (let i = 0; i < width; ) {
+      if (tmp[src + i] === 0) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (i < width && tmp[src + i] !== 0) i++;
+      runs[nRuns++] = start;
+      runs[nRuns++] = i;
+    }
     const a = Math.max(0, q - ry);
     const b = Math.min(height - 1, q + ry);
     for (let j = a; j <= b; j++) {
       const w = ky[q - j + ry]!;
       const o = j * width;
-      for (let i = 0; i < width; i++) {
-        const v = tmp[src + i]!;
-        if (v !== 0) img[o + i] += w * v;
+      for (let r = 0; r < nRuns; r += 2) {
+        const end = runs[r + 1]!;
+        for (let i = runs[r]!; i < end; i++) img[o + i] += w * tmp[src + i]!;
       }
     }
   }
