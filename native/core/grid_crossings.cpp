@@ -10,7 +10,12 @@
 // vessel once. So a side is only taken when the centerline is more than `band` px away
 // from the line (a hysteresis band): a crossing is counted when the side changes, at the
 // point where the centerline last crossed the line exactly, and only when that point lies
-// on the line's extent (inside the region). band = 0 is the plain side test (v < L versus
+// on the line's extent (inside the region). The two END points of the polyline take their
+// plain side (v < L or not) when they lie inside the band: a vessel's path ends at a
+// junction, and a junction close to a line would otherwise hide the crossing from both paths
+// that meet there (each ends inside the band, neither changes side). With the plain side at
+// the ends, counts stay additive when a polyline is split at any vertex, as in
+// src/metrics/region.ts. band = 0 is the plain side test (v < L versus
 // v >= L), the same rule as src/metrics/region.ts polylineGridCrossings, which the
 // phantom's truth uses: the two are separate code on purpose (truth must not come from the
 // code it checks). Only + - * / and comparisons: bitwise identical on every target.
@@ -49,7 +54,8 @@ uint32_t count_line(const double* xy, uint32_t n, int axis, double L, double lo,
         have_at = true;
       }
     }
-    const int s = side_of(v, L, band);
+    int s = side_of(v, L, band);
+    if (s == 0 && (i == 0 || i + 1 == n)) s = v < L ? -1 : 1;  // ends: plain side
     if (s == 0) continue;
     if (state != 0 && s != state && have_at && at >= lo && at <= hi) ++count;
     state = s;

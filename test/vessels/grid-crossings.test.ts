@@ -37,6 +37,23 @@ describe.each(backends.map((b) => [b.name, b] as const))('gridCrossings (%s)', (
     expect(count(wiggle, 1)[1]).toBe(1);
   });
 
+  it('with the band, a path split at a vertex near a line counts the crossing once over its pieces (ends take their plain side)', () => {
+    // A vessel crossing y = 70, split at a junction 0.4 px below or above the line: each piece
+    // ends inside the band. Whole, the pieces together, and either split point: 1.
+    for (const jy of [69.6, 70.4, 70]) {
+      const a: PointPx[] = [[40, 50], [45, 60], [50, jy]];
+      const b: PointPx[] = [[50, jy], [55, 80], [58, 90]];
+      const whole = count([...a, ...b.slice(1)], 1)[1]!;
+      expect(whole).toBe(1);
+      expect(count(a, 1)[1]! + count(b, 1)[1]!, `junction at y ${jy}`).toBe(1);
+    }
+    // A path that only touches the band and leaves on the side it came from: 0.
+    expect(count([[40, 60], [45, 69.5], [50, 60]], 1)[1]).toBe(0);
+    // One that starts on the line and leaves: its start takes the plain side (y ≥ 70: below).
+    expect(count([[40, 70], [45, 90]], 1)[1]).toBe(0);
+    expect(count([[40, 69.9], [45, 90]], 1)[1]).toBe(1);
+  });
+
   it('equals the TypeScript count at band 0 on random polylines', () => {
     const r = rng(5);
     for (let t = 0; t < 200; t++) {
