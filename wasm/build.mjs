@@ -54,6 +54,7 @@ const EXPORTS = [
   'hvm_refine_shift',
   'hvm_registration_residual',
   'hvm_pooled_ncc',
+  'hvm_screen_extrema',
   'hvm_status_message',
   'hvm_core_version',
   'hvm_core_simd',

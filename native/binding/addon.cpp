@@ -400,6 +400,26 @@ Napi::Value PooledNcc(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value ScreenExtrema(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_uint8_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h) ||
+      !is_typed(info[3], napi_uint8_array) || !is_typed(info[4], napi_uint8_array) ||
+      !is_typed(info[5], napi_uint32_array) || !is_typed(info[6], napi_uint32_array))
+    return throw_type(env, "screenExtrema(frame: Uint8Array, width, height, lo: Uint8Array, hi: Uint8Array, rowSums: Uint32Array, colSums: Uint32Array)");
+  Napi::Uint8Array frame = info[0].As<Napi::Uint8Array>();
+  Napi::Uint8Array lo = info[3].As<Napi::Uint8Array>();
+  Napi::Uint8Array hi = info[4].As<Napi::Uint8Array>();
+  Napi::Uint32Array rows = info[5].As<Napi::Uint32Array>();
+  Napi::Uint32Array cols = info[6].As<Napi::Uint32Array>();
+  const int32_t st = hvm_screen_extrema(frame.Data(), len32(frame.ElementLength()), w, h, lo.Data(),
+                                        len32(lo.ElementLength()), hi.Data(), len32(hi.ElementLength()),
+                                        rows.Data(), len32(rows.ElementLength()), cols.Data(),
+                                        len32(cols.ElementLength()));
+  if (st != HVM_OK) return throw_status(env, st);
+  return env.Undefined();
+}
+
 Napi::Value ShiftAccumulateMoments(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t w, h;
@@ -451,6 +471,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("phaseCorrelate", Napi::Function::New(env, PhaseCorrelate, "phaseCorrelate"));
   exports.Set("refineShift", Napi::Function::New(env, RefineShift, "refineShift"));
   exports.Set("pooledNcc", Napi::Function::New(env, PooledNcc, "pooledNcc"));
+  exports.Set("screenExtrema", Napi::Function::New(env, ScreenExtrema, "screenExtrema"));
   exports.Set("registrationResidual", Napi::Function::New(env, RegistrationResidual, "registrationResidual"));
   exports.Set("shiftAccumulate", Napi::Function::New(env, ShiftAccumulate, "shiftAccumulate"));
   exports.Set("detmathEval", Napi::Function::New(env, DetmathEval, "detmathEval"));

@@ -121,6 +121,14 @@ int32_t hvm_pooled_ncc(const float* a, uint32_t a_len, const float* b, uint32_t 
                        int32_t pairs, int32_t row_length, int32_t s_lo, int32_t s_hi, double* out,
                        uint32_t out_len);
 
+/* Screen extrema (screen_extrema.cpp): lo = min(lo, frame), hi = max(hi, frame) per pixel (all
+ * width*height), and this frame's row_sums (height values) and col_sums (width values),
+ * overwritten. width, height <= 2^24. */
+int32_t hvm_screen_extrema(const uint8_t* frame, uint32_t frame_len, int32_t width, int32_t height,
+                           uint8_t* lo, uint32_t lo_len, uint8_t* hi, uint32_t hi_len,
+                           uint32_t* row_sums, uint32_t row_sums_len, uint32_t* col_sums,
+                           uint32_t col_sums_len);
+
 /* Deterministic-math self check: out[i] = f(x[i], y[i]) for n values, where f is
  * 1 exp, 2 log, 3 sin, 4 cos, 5 atan2(y=x[i], x=y[i]), 6 sqrt. y may be NULL unless f = 5.
  * Lets tests compare the two backends and the reference libm on the same math. */

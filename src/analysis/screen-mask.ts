@@ -21,6 +21,7 @@
  * STATIC_MAX_SHARE of the non-border area is static, or the boxes would cover more than
  * OVERLAY_MAX_SHARE of it, no overlay is reported.
  */
+import type { CoreBackend } from '../backend/types.js';
 import type { ScreenBorders, ScreenRect } from './stabilise-types.js';
 
 /** A column/row is border when its mean is at most this grey level in every frame (video black is 16). */
@@ -73,17 +74,23 @@ export class ScreenMaskTracker {
   private readonly hi: Uint8Array;
   private readonly colMax: Float64Array;
   private readonly rowMax: Float64Array;
-  /** Per-frame column sums: integers (≤ height · 255), exact, and integer adds are cheaper. */
-  private readonly colSum: Int32Array;
+  /** One frame's row and column sums (the core fills them; integers, exact). */
+  private readonly rowSum: Uint32Array;
+  private readonly colSum: Uint32Array;
   private count = 0;
 
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    private readonly core: CoreBackend,
+    readonly width: number,
+    readonly height: number,
+  ) {
     const n = width * height;
     this.lo = new Uint8Array(n).fill(255);
     this.hi = new Uint8Array(n);
     this.colMax = new Float64Array(width);
     this.rowMax = new Float64Array(height);
-    this.colSum = new Int32Array(width);
+    this.rowSum = new Uint32Array(height);
+    this.colSum = new Uint32Array(width);
   }
 
   get frames(): number {
@@ -91,20 +98,12 @@ export class ScreenMaskTracker {
   }
 
   add(frame: Uint8Array): void {
-    const { width: w, height: h, lo, hi, colSum } = this;
-    colSum.fill(0);
+    const { width: w, height: h, lo, hi, rowSum, colSum } = this;
+    // Per-pixel extrema and the sums run in the core (screen_extrema.cpp): a full-resolution
+    // pass over every frame, the largest per-pixel cost of stabilisation in TypeScript.
+    this.core.screenExtrema(frame, w, h, lo, hi, rowSum, colSum);
     for (let y = 0; y < h; y++) {
-      const row = y * w;
-      let rowSum = 0;
-      for (let x = 0; x < w; x++) {
-        const i = row + x;
-        const v = frame[i]!;
-        if (v < lo[i]!) lo[i] = v;
-        if (v > hi[i]!) hi[i] = v;
-        rowSum = (rowSum + v) | 0;
-        colSum[x] = (colSum[x]! + v) | 0;
-      }
-      const m = rowSum / w;
+      const m = rowSum[y]! / w;
       if (m > this.rowMax[y]!) this.rowMax[y] = m;
     }
     for (let x = 0; x < w; x++) {

@@ -335,7 +335,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
       mAcc = new Float64Array(width * height);
       mSq = new Float64Array(width * height);
       mCount = new Uint32Array(width * height);
-      masks = new ScreenMaskTracker(width, height);
+      masks = new ScreenMaskTracker(core, width, height);
       dups = new DuplicateDetector(width, height);
       recheckFrames = Math.max(1, Math.round(MASK_RECHECK_S * fps));
       factor = options.downsample === undefined || options.downsample === 'auto' ? autoFactor(width) : options.downsample;

@@ -73,6 +73,15 @@ export function checkPooledNcc(backend: BackendName, a: Float32Array, b: Float32
   if (!(sLo <= sHi && sHi - sLo < 1 << 24)) throw new CoreError(CoreStatus.BAD_ARGUMENT, op, backend, `sLo ${sLo} … sHi ${sHi} is not a range of shifts`);
 }
 
+export function checkScreenExtrema(backend: BackendName, frame: Uint8Array, width: number, height: number, lo: Uint8Array, hi: Uint8Array, rowSums: Uint32Array, colSums: Uint32Array): void {
+  const op = 'screenExtrema';
+  expectArray(op, 'frame', frame, Uint8Array);
+  expectArray(op, 'lo', lo, Uint8Array);
+  expectArray(op, 'hi', hi, Uint8Array);
+  if (!(rowSums instanceof Uint32Array) || !(colSums instanceof Uint32Array)) throw new CoreArgumentError(op, 'rowSums and colSums must be Uint32Arrays');
+  expectDims(op, backend, width, height);
+}
+
 export function checkShiftAccumulate(backend: BackendName, acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void {
   const op = 'shiftAccumulate';
   expectArray(op, 'acc', acc, Float64Array);

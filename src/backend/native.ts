@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkShiftAccumulateMoments } from './entry-checks.js';
+import { checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments } from './entry-checks.js';
 import type { SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError } from './errors.js';
 import { packageRoot } from './paths.js';
@@ -25,6 +25,7 @@ interface Addon {
   refineShift(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number): RefinedShift;
   registrationResidual(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx: number, dy: number): number | null;
   pooledNcc(a: Float32Array, b: Float32Array, pairs: number, len: number, lo: number, hi: number): Float64Array;
+  screenExtrema(frame: Uint8Array, w: number, h: number, lo: Uint8Array, hi: Uint8Array, rows: Uint32Array, cols: Uint32Array): void;
   shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, w: number, h: number, dx: number, dy: number): void;
   detmathEval(fn: number, x: Float64Array, y: Float64Array | null): Float64Array;
   statusMessage(status: number): string;
@@ -106,6 +107,12 @@ export class NativeBackend implements CoreBackend {
     const op = 'pooledNcc';
     checkPooledNcc(this.name, a, b, pairs, rowLength, sLo, sHi);
     return this.call(op, () => this.addon.pooledNcc(a, b, pairs, rowLength, sLo, sHi));
+  }
+
+  screenExtrema(frame: Uint8Array, width: number, height: number, lo: Uint8Array, hi: Uint8Array, rowSums: Uint32Array, colSums: Uint32Array): void {
+    const op = 'screenExtrema';
+    checkScreenExtrema(this.name, frame, width, height, lo, hi, rowSums, colSums);
+    this.call(op, () => this.addon.screenExtrema(frame, width, height, lo, hi, rowSums, colSums));
   }
 
   shiftAccumulate(acc: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number): void {

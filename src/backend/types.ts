@@ -141,6 +141,13 @@ export interface CoreBackend {
   pooledNcc(a: Float32Array, b: Float32Array, pairs: number, rowLength: number, sLo: number, sHi: number): Float64Array;
 
   /**
+   * What stays put on screen (src/analysis/screen-mask.ts): per pixel lo = min(lo, frame) and
+   * hi = max(hi, frame), in place; rowSums (height) and colSums (width) receive this frame's
+   * row and column sums of grey levels.
+   */
+  screenExtrema(frame: Uint8Array, width: number, height: number, lo: Uint8Array, hi: Uint8Array, rowSums: Uint32Array, colSums: Uint32Array): void;
+
+  /**
    * Stabilised temporal sum: adds `frame`, moved back by its content shift (dx, dy) — the
    * shift `phaseCorrelate(reference, frame)` reports, frame(x, y) = reference(x − dx, y − dy)
    * — into `acc` in the reference frame's coordinates, by bilinear interpolation:

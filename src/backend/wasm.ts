@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkShiftAccumulateMoments } from './entry-checks.js';
+import { checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments } from './entry-checks.js';
 import type { SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
 import { packageRoot } from './paths.js';
@@ -49,6 +49,7 @@ interface CoreExports {
   hvm_refine_shift(ref: number, refLen: number, mov: number, movLen: number, inner: number, innerLen: number, taps: number, tapsLen: number, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number, out: number, outLen: number): number;
   hvm_registration_residual(ref: number, refLen: number, mov: number, movLen: number, inner: number, innerLen: number, taps: number, tapsLen: number, w: number, h: number, dx: number, dy: number, out: number, outLen: number): number;
   hvm_pooled_ncc(a: number, aLen: number, b: number, bLen: number, pairs: number, len: number, lo: number, hi: number, out: number, outLen: number): number;
+  hvm_screen_extrema(frame: number, frameLen: number, w: number, h: number, lo: number, loLen: number, hi: number, hiLen: number, rows: number, rowsLen: number, cols: number, colsLen: number): number;
   hvm_core_version(): number;
   hvm_core_simd(): number;
   hvm_debug_trap(): number;
@@ -210,6 +211,23 @@ export class WasmBackend implements CoreBackend {
       const out = mem.alloc(n * 8);
       this.check(op, ex.hvm_pooled_ncc(pa, len32(a.length), pb, len32(b.length), pairs, rowLength, sLo, sHi, out, n));
       return new Float64Array(ex.memory.buffer.slice(out, out + n * 8));
+    });
+  }
+
+  screenExtrema(frame: Uint8Array, width: number, height: number, lo: Uint8Array, hi: Uint8Array, rowSums: Uint32Array, colSums: Uint32Array): void {
+    const op = 'screenExtrema';
+    checkScreenExtrema(this.name, frame, width, height, lo, hi, rowSums, colSums);
+    this.call(op, (ex, a) => {
+      const f = a.copyIn(frame);
+      const l = a.copyIn(lo);
+      const h = a.copyIn(hi);
+      const r = a.alloc(rowSums.byteLength);
+      const c = a.alloc(colSums.byteLength);
+      this.check(op, ex.hvm_screen_extrema(f, len32(frame.length), width, height, l, len32(lo.length), h, len32(hi.length), r, len32(rowSums.length), c, len32(colSums.length)));
+      lo.set(new Uint8Array(ex.memory.buffer, l, lo.length));
+      hi.set(new Uint8Array(ex.memory.buffer, h, hi.length));
+      rowSums.set(new Uint32Array(ex.memory.buffer, r, rowSums.length));
+      colSums.set(new Uint32Array(ex.memory.buffer, c, colSums.length));
     });
   }
 

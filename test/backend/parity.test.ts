@@ -171,6 +171,35 @@ describe.skipIf(native === undefined)('native vs wasm: bitwise parity of shiftAc
     expect(onBoth((b) => b.shiftAccumulate(new Float64Array(6), new Uint32Array(6), f, 3, 2, 0, 2 ** 31))).toBeUndefined();
   });
 
+  test('screenExtrema: running min/max and row/column sums over several frames, and errors', () => {
+    let seed = 950;
+    for (const [w, h] of SIZES) {
+      const n = w * h;
+      const loN = new Uint8Array(n).fill(255), hiN = new Uint8Array(n);
+      const loW = loN.slice(), hiW = hiN.slice();
+      const rN = new Uint32Array(h), cN = new Uint32Array(w), rW = new Uint32Array(h), cW = new Uint32Array(w);
+      for (let k = 0; k < 3; k++) {
+        const f = randomU8(n, seed++);
+        native!.screenExtrema(f, w, h, loN, hiN, rN, cN);
+        wasm.screenExtrema(f, w, h, loW, hiW, rW, cW);
+        expectSameBytes(loN, loW, `screenExtrema lo ${w}x${h}`);
+        expectSameBytes(hiN, hiW, `screenExtrema hi ${w}x${h}`);
+        expectSameBytes(rN, rW, `screenExtrema rows ${w}x${h}`);
+        expectSameBytes(cN, cW, `screenExtrema cols ${w}x${h}`);
+        // Against plain arithmetic.
+        let r0 = 0;
+        for (let x = 0; x < w; x++) r0 += f[x]!;
+        expect(rN[0]).toBe(r0);
+        let c0 = 0;
+        for (let y = 0; y < h; y++) c0 += f[y * w]!;
+        expect(cN[0]).toBe(c0);
+      }
+    }
+    const f = new Uint8Array(6), b = new Uint8Array(6);
+    expect(onBoth((be) => be.screenExtrema(f, 3, 2, b, b.slice(), new Uint32Array(2), new Uint32Array(2)))).toBeUndefined();
+    expect(onBoth((be) => be.screenExtrema(f, 3, 2, b.subarray(1), b, new Uint32Array(2), new Uint32Array(3)))).toBeUndefined();
+  });
+
   test('refineShift and registrationResidual: random masks (values other than 1 too), shifts and errors', () => {
     const o = { tolerance: 1e-3, maxIterations: 6, maxChange: 1.5 };
     let seed = 900;

@@ -137,6 +137,7 @@ describe('coveredRect and largestFreeRectangle', () => {
 });
 
 describe('ScreenMaskTracker', () => {
+  const core = testBackend();
   const W = 64, H = 48;
   function frame(seed: number): Uint8Array {
     const r = rng(seed);
@@ -153,7 +154,7 @@ describe('ScreenMaskTracker', () => {
   }
 
   test('borders (dark in every frame) and the overlay box (static), the changing digit inside it', () => {
-    const t = new ScreenMaskTracker(W, H);
+    const t = new ScreenMaskTracker(core, W, H);
     for (let k = 0; k < 6; k++) t.add(frame(k));
     const m = t.masks();
     expect(m.borders).toEqual({ left: 4, right: 2, top: 3, bottom: 0 });
@@ -161,7 +162,7 @@ describe('ScreenMaskTracker', () => {
   });
 
   test('a field that is static everywhere reports no overlay', () => {
-    const t = new ScreenMaskTracker(W, H);
+    const t = new ScreenMaskTracker(core, W, H);
     const f = frame(1);
     for (let k = 0; k < 4; k++) t.add(f);
     expect(t.masks().overlays).toEqual([]);
