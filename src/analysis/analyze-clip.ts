@@ -234,13 +234,15 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
   let flows: VesselFlow[] | null = null;
   if (replay !== null && flowPaths.length > 0) {
     const byIndex = new Map(stab.track.map((t) => [t.index, t]));
+    const meanGrey = new Map(stab.brightness.map((b) => [b.index, b.mean]));
     const { firstFrame, lastFrame } = stab.window;
     for await (const frame of replay()) {
       if (frame.index < firstFrame) continue;
       if (frame.index > lastFrame) break;
       const t = byIndex.get(frame.index);
       if (t === undefined) throw new RangeError(`the flow pass met frame ${frame.index}, which the first pass did not`);
-      measurer.addFrame({ index: frame.index, timeS: t.timeS, data: frame.data, dx: t.dx, dy: t.dy, status: t.status });
+      const m = meanGrey.get(frame.index);
+      measurer.addFrame({ index: frame.index, timeS: t.timeS, data: frame.data, dx: t.dx, dy: t.dy, status: t.status, ...(m !== undefined ? { meanGrey: m } : {}) });
     }
     flows = measurer.finish();
   } else if (flowPaths.length > 0) {

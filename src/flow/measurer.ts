@@ -138,7 +138,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
         pushGap();
         return;
       }
-      const mean = o.core.frameStats(f.data, o.width, o.height).mean;
+      const mean = f.meanGrey ?? o.core.frameStats(f.data, o.width, o.height).mean;
       if (!(mean > 0)) {
         pushGap(); // a black frame carries no pattern
         return;

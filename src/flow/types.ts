@@ -27,6 +27,12 @@ export interface FlowFrame {
   dy: number | null;
   /** 'dropped' and 'duplicate' frames are gaps (missing time), never stops. */
   status: 'reference' | 'registered' | 'dropped' | 'duplicate';
+  /**
+   * The frame's mean grey level (core frameStats), when the caller already has it: the
+   * stabilisation pass measured every frame, so the flow pass need not read each frame once
+   * more for it. Omitted: computed here.
+   */
+  meanGrey?: number;
 }
 
 /** A space-time diagram: one row per sampled frame (or field), one column per path sample. */

@@ -91,3 +91,25 @@ test('native and wasm give the same flows, bit for bit (the sampling is core par
   };
   expect(run(wasm)).toBe(run(native));
 }, 60_000);
+
+test("a frame's mean grey level given by the caller (the stabilisation pass's) gives the same flows as measuring it, and is used", async () => {
+  const { wasm } = (await import('../backend/helpers.js')).bothBackends();
+  const ph = generatePhantom({ seed: 4, codec: 'none', width: 160, height: 128, seconds: 1.5, flowMix: 'septic' });
+  const t = ph.truth;
+  const paths = t.vessels.map((v) => ({ id: v.id, polylinePx: v.centerlinePx, diameterPx: v.diameterUm / 1.3 }));
+  const run = (mean: (data: Uint8Array) => number | undefined): string => {
+    const m = createFlowMeasurer(paths, { width: 160, height: 128, fps: 25, scale: t.clip.scale, core: wasm, params: { minAnalysedS: 0.5 } });
+    const ref = t.frames[0]!.offsetPx;
+    for (let k = 0; k < t.clip.frameCount; k++) {
+      const tf = t.frames[k]!;
+      const data = ph.frame(k);
+      const g = mean(data);
+      m.addFrame({ index: k, timeS: tf.timeS, data, dx: -(tf.offsetPx[0] - ref[0]), dy: -(tf.offsetPx[1] - ref[1]), status: 'registered', ...(g !== undefined ? { meanGrey: g } : {}) });
+    }
+    return JSON.stringify(m.finish());
+  };
+  const measured = run(() => undefined);
+  expect(run((d) => wasm.frameStats(d, 160, 128).mean)).toBe(measured);
+  // A wrong level changes the brightness normalisation of the rows: it is really used.
+  expect(run((d) => wasm.frameStats(d, 160, 128).mean * (1 + (d[0]! % 7) / 10))).not.toBe(measured);
+}, 60_000);
