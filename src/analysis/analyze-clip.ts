@@ -130,7 +130,8 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       let opened = false;
       const again = (): AsyncIterable<GrayFrame> =>
         (async function* () {
-          const r = await openClip(input, { ...decodeOptions, probe: p });
+          // The first pass's reader holds the provenance hash; a replay need not hash again.
+          const r = await openClip(input, { ...decodeOptions, probe: p, hashFrames: false });
           try {
             yield* r.frames();
           } finally {

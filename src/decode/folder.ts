@@ -237,7 +237,7 @@ export async function openFolder(dir: string, opts: DecodeOptions = {}): Promise
   if (opts.maxFrames !== undefined) count = Math.min(count, opts.maxFrames);
   const min = Math.min(opts.minFrames ?? DEFAULT_MIN_FRAMES, opts.maxFrames ?? Infinity);
   if (count < min) throw new TooFewFramesError(dir, count, min);
-  return new FolderReader(dir, probe, metas.slice(first, first + count), first, limits);
+  return new FolderReader(dir, probe, metas.slice(first, first + count), first, limits, opts.hashFrames !== false);
 }
 
 class FolderReader implements ClipReader {
@@ -260,6 +260,8 @@ class FolderReader implements ClipReader {
     /** Index in the folder of the first frame handed out (startS). */
     private readonly first: number,
     private readonly limits: DecodeLimits,
+    /** DecodeOptions.hashFrames. */
+    private readonly hashFrames: boolean,
   ) {
     this.grayRule = `frame folder, ${grayRuleFor(probe.pixelFormat, 'pc').description}`;
   }
@@ -279,7 +281,7 @@ class FolderReader implements ClipReader {
       for (const m of this.metas) {
         if (this.closed) return;
         const data = await readGray(m, { width, height }, this.path, maxPixels);
-        this.hash.update(data);
+        if (this.hashFrames) this.hash.update(data);
         const index = this.frameCount++;
         yield { index, width, height, data, timestampS: ((this.first + index) * fps.den) / fps.num };
       }
@@ -289,7 +291,7 @@ class FolderReader implements ClipReader {
       throw err;
     } finally {
       if (this.state === 'running') this.state = 'stopped';
-      this.framesHash = this.hash.digest('hex');
+      this.framesHash = this.hashFrames ? this.hash.digest('hex') : '';
       this.elapsedS = (performance.now() - this.t0) / 1000;
     }
   }
@@ -305,7 +307,7 @@ class FolderReader implements ClipReader {
       decoderErrors: [],
       decoderErrorCount: 0,
       trailingBytes: 0,
-      framesHash: this.framesHash !== '' ? this.framesHash : this.hash.copy().digest('hex'),
+      framesHash: !this.hashFrames ? '' : this.framesHash !== '' ? this.framesHash : this.hash.copy().digest('hex'),
       stoppedEarly: this.state === 'stopped',
       exitCode: null,
       exitSignal: null,

@@ -133,7 +133,7 @@ class VideoClipReader implements ClipReader {
       headerFrameCount: this.probe.headerFrameCount,
       ...this.result,
       decoderErrors: [...this.result.decoderErrors],
-      framesHash: this.framesHash !== '' ? this.framesHash : this.hash.copy().digest('hex'),
+      framesHash: this.opts.hashFrames === false ? '' : this.framesHash !== '' ? this.framesHash : this.hash.copy().digest('hex'),
       stoppedEarly: this.state === 'stopped',
       ffmpegArgs: [...this.args],
       grayRule: this.rule.description,
@@ -195,7 +195,7 @@ class VideoClipReader implements ClipReader {
             throw new ClipTooLargeError(this.path, `more than ${this.limits.maxFrames} frames decoded (the limit).`);
           }
           const data = this.rule.bytesPerPixel === 2 ? highBytes(raw, new Uint8Array(pixels)) : raw;
-          this.hash.update(data);
+          if (this.opts.hashFrames !== false) this.hash.update(data);
           const index = this.frameCount++;
           yield { index, width, height, data, timestampS: ((first + index) * fps.den) / fps.num };
           if (this.closed) return;
@@ -217,7 +217,7 @@ class VideoClipReader implements ClipReader {
         if (this.state === 'running') this.state = 'stopped';
         await this.stopChild();
       }
-      if (this.framesHash === '') this.framesHash = this.hash.digest('hex');
+      if (this.framesHash === '') this.framesHash = this.opts.hashFrames === false ? '' : this.hash.digest('hex');
       this.elapsedS = (performance.now() - this.t0) / 1000;
     }
   }

@@ -85,7 +85,7 @@ export interface DecodeSummary {
   decoderErrorCount: number;
   /** Bytes after the last whole frame (a partial frame: counts as truncation). */
   trailingBytes: number;
-  /** sha256 (hex) over the bytes of all decoded frames, in order. */
+  /** sha256 (hex) over the bytes of all decoded frames, in order ('' when DecodeOptions.hashFrames is false). */
   framesHash: string;
   /** The consumer stopped before the end (break/return): not truncation. */
   stoppedEarly: boolean;
@@ -143,4 +143,10 @@ export interface DecodeOptions extends ProbeOptions {
   strict?: boolean;
   /** Skip probing with a probe obtained before (e.g. by the caller's own probe()). */
   probe?: ClipProbe;
+  /**
+   * Hash the decoded frames into summary().framesHash (default true). false skips the sha256
+   * (summary().framesHash is then ''): for a second pass over a clip whose first pass already
+   * gave the provenance (on a 2200×1650 clip the hash is ~1 GB of data per pass).
+   */
+  hashFrames?: boolean;
 }

@@ -88,6 +88,14 @@ describe('frame folders', () => {
     expect(reader.decoder.path).toBe('sharp');
   });
 
+  it('hashFrames: false reads the same frames and leaves framesHash empty', { timeout: 10_000 }, async () => {
+    const reader = await openClip(d('gray'), { fps: 25, hashFrames: false });
+    const frames = await collect(reader.frames());
+    expect(frames.length).toBe(N);
+    frames.forEach((f, i) => expect(Buffer.from(f.data).equals(Buffer.from(gray[i]!))).toBe(true));
+    expect(reader.summary()).toMatchObject({ frameCount: N, state: 'finished', framesHash: '' });
+  });
+
   it('takes the green channel of an RGB folder', { timeout: 10_000 }, async () => {
     const reader = await openClip(d('rgb'), { fps: '30000/1001' });
     expect(reader.probe.pixelFormat).toBe('rgb24');

@@ -171,6 +171,18 @@ describe.each(DECODERS)('ffmpeg lifecycle with $label', ({ ff }) => {
     expect(a.summary().framesHash).toBe(b.summary().framesHash);
   });
 
+  it('hashFrames: false gives the same frames without the hash (a replay pass), the default hashes', { timeout: 15_000 }, async () => {
+    const a = await openClip(clip(), { ffmpeg: ff });
+    const fa = await collect(a.frames());
+    const b = await openClip(clip(), { ffmpeg: ff, hashFrames: false });
+    const fb = await collect(b.frames());
+    expect(fb.length).toBe(fa.length);
+    for (let k = 0; k < fa.length; k++) expect(Buffer.from(fb[k]!.data).equals(Buffer.from(fa[k]!.data))).toBe(true);
+    expect(a.summary().framesHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.summary().framesHash).toBe('');
+    expect(b.summary().state).toBe('finished');
+  });
+
   it('frames() can be iterated once per reader', { timeout: 15_000 }, async () => {
     const reader = await openClip(clip(), { ffmpeg: ff, maxFrames: 2 });
     await collect(reader.frames());
