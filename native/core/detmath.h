@@ -49,6 +49,15 @@ inline bool is_finite(double x) { return (to_bits(x) & 0x7ff0000000000000ull) !=
 inline bool sign_bit(double x) { return (to_bits(x) >> 63) != 0; }
 inline double fabs(double x) { return from_bits(to_bits(x) & 0x7fffffffffffffffull); }
 
+// floor(v) as an integer, for |v| <= 2^62 (callers range-check first: an out-of-range or NaN
+// float->int conversion is undefined in C++ and traps in wasm). Truncate toward zero, then
+// step down for negative non-integers; exact, no <cmath>.
+inline int64_t floor_i64(double v) {
+  int64_t t = static_cast<int64_t>(v);
+  if (static_cast<double>(t) > v) t -= 1;
+  return t;
+}
+
 // sqrt is correctly rounded by IEEE 754 on every target (sqrtsd, f64.sqrt, fsqrt).
 #if defined(_MSC_VER) && !defined(__clang__)
 inline double sqrt(double x) { return ::sqrt(x); }  // MSVC: an intrinsic (sqrtsd)

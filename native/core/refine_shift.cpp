@@ -33,14 +33,8 @@
 
 namespace {
 
-// floor for |v| <= 2^30 (range-checked by the caller), as in shift_accumulate.cpp.
-int64_t floor_i64(double v) {
-  int64_t t = static_cast<int64_t>(v);
-  if (static_cast<double>(t) > v) t -= 1;
-  return t;
-}
-
-double abs_d(double v) { return v < 0.0 ? -v : v; }
+using hvm::detmath::fabs;
+using hvm::detmath::floor_i64;  // |v| <= 2^30: range-checked by the entry points
 
 // out = img bilinearly sampled at p + (dx, dy), binary32, for every pixel whose four taps lie
 // inside the image; 0 elsewhere. Weights and the sum in the order of the TypeScript original.
@@ -180,13 +174,13 @@ extern "C" int32_t hvm_refine_shift(const float* reference, uint32_t reference_l
     const double uy = (hxx * by - hxy * bx) / det;
     dx += ux;
     dy += uy;
-    if (abs_d(dx - dx0) > max_change || abs_d(dy - dy0) > max_change) {
+    if (fabs(dx - dx0) > max_change || fabs(dy - dy0) > max_change) {
       out[0] = dx0;
       out[1] = dy0;
       out[2] = it + 1;
       return HVM_OK;
     }
-    if (abs_d(ux) < tolerance && abs_d(uy) < tolerance) {
+    if (fabs(ux) < tolerance && fabs(uy) < tolerance) {
       ++it;
       break;
     }

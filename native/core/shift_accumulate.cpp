@@ -26,19 +26,11 @@
 // acc += wy0·v0 + wy1·v1, always in that order. No transcendental, no contraction (the
 // build forbids FMA), and the float→int conversion of the shift is range-checked first.
 #include "checks.h"
+#include "detmath.h"
 #include "hvm_core.h"
 
-namespace {
-
-// floor(v) for |v| <= 2^30 without <cmath>: truncate toward zero, then step down for
-// negative non-integers. The caller has range-checked v, so the conversion is defined.
-int64_t floor_i64(double v) {
-  int64_t t = static_cast<int64_t>(v);
-  if (static_cast<double>(t) > v) t -= 1;
-  return t;
-}
-
-}  // namespace
+// floor(v) for |v| <= 2^30 (range-checked by the entry points below).
+using hvm::detmath::floor_i64;
 
 // The one loop behind both entry points: with Moments, the gain-scaled value g·v and its
 // square are added (acc += g·v, acc_sq += (g·v)²) for the temporal variance; without, acc += v.

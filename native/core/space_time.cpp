@@ -27,15 +27,12 @@
 // order, in double; one division by the count; then the cast to float. No transcendental, no
 // contraction; every float→int conversion is range-checked first.
 #include "checks.h"
+#include "detmath.h"
 #include "hvm_core.h"
 
 namespace {
 
-int64_t floor_i64(double v) {  // |v| <= 2^31 checked by the caller
-  int64_t t = static_cast<int64_t>(v);
-  if (static_cast<double>(t) > v) t -= 1;
-  return t;
-}
+using hvm::detmath::floor_i64;  // |v| <= 2^31 checked by the caller
 
 // Bilinear sample at (x, y); false when a tap of non-zero weight leaves the frame.
 bool bilinear(const uint8_t* f, int64_t W, int64_t H, double x, double y, double* out) {

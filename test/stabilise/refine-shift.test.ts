@@ -211,8 +211,17 @@ describe.each(eachBackend().map((b) => [b.name, b] as const))('%s backend: refin
     expect(r).toEqual({ dx: 0.4, dy: -0.3, iterations: 0 });
     const none = new Uint8Array(W * H);
     expect(core.registrationResidual(flat, flat, none, none, W, H, 0, 0)).toBeNull();
-    expect(REFINE_TOLERANCE).toBeGreaterThan(0);
-    expect(REFINE_MAX_CHANGE).toBeGreaterThan(0);
+  });
+
+  it('returns the start when the refinement would move it further than maxChange', () => {
+    const g = setup(core);
+    const [ref, mov] = pair(core, g, 1.37, -0.62);
+    const o = { tolerance: REFINE_TOLERANCE, maxIterations: REFINE_MAX_ITERATIONS, maxChange: 0.05 };
+    // The true shift is ~0.4 px from this start: the first step already leaves the 0.05-px leash.
+    expect(core.refineShift(ref, mov, g.inner, g.innerTaps, g.width, g.height, 1, -1, o)).toEqual({ dx: 1, dy: -1, iterations: 1 });
+    // With the engine's leash (REFINE_MAX_CHANGE) the same start refines.
+    const r = refineShift(core, ref, mov, g, 1, -1);
+    expect(Math.abs(r.dx - 1) + Math.abs(r.dy + 1)).toBeGreaterThan(0.2);
   });
 
   it('refuses bad arguments with a typed error, never a crash', () => {
