@@ -22,6 +22,7 @@ import { computeClipMetrics, DEFAULT_SMALL_VESSEL_MAX_UM } from '../metrics/clip
 import { measurePolyline } from '../metrics/region.js';
 import type { AnalysedRegion, PixelScale, PointPx, SegmentInput } from '../metrics/types.js';
 import { DEFAULT_SEGMENT_PARAMS, type SegmentParams } from './segment-params.js';
+import { refineToValley } from './centerline-valley.js';
 import { calibreSteps, chainMaskWidthPx, maskDistance, widthAtPx } from './mask-width.js';
 import { MAX_CONTINUATION_DIAMETER_RATIO, MAX_CONTINUATION_WIDTH_RATIO } from './vessel-graph.js';
 
@@ -105,7 +106,7 @@ export function resolveSegmentParams(params?: Partial<SegmentParams>): SegmentPa
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new SegmentInputError(`${k} must be a positive number, got ${String(v)}`);
   };
   for (const k of Object.keys(DEFAULT_SEGMENT_PARAMS) as (keyof SegmentParams)[]) {
-    if (k === 'thresholdLow' || k === 'contrastEpsRel' || k === 'minComponentAreaUm2' || k === 'maxHoleAreaUm2' || k === 'maskDarknessMin' || k === 'maskHalfDepth') {
+    if (k === 'thresholdLow' || k === 'contrastEpsRel' || k === 'minComponentAreaUm2' || k === 'maxHoleAreaUm2' || k === 'maskDarknessMin' || k === 'maskHalfDepth' || k === 'centerlineValleyMaxShiftRel') {
       const v = p[k];
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new SegmentInputError(`${k} must be a number ≥ 0, got ${String(v)}`);
     } else positive(k);
@@ -283,6 +284,17 @@ export function segmentImage(
     if (!c.closedLoop && free === 1 && (c.pixels.length - 1) * umPx < p.spurMaxLengthRel * c.diameterUm) continue;
     for (const [x, y] of c.pixels) centerlines[y * width + x] = 1;
     let polyline = smoothChain(c.pixels, derived.centerlineSmoothingPx, c.closedLoop);
+    if (p.centerlineValleyMaxShiftRel > 0 && c.diameterUm < p.centerlineValleyMaxDiameterUm) {
+      const dPx = c.diameterUm / umPx;
+      polyline = refineToValley(polyline, st.zSmooth, width, height, {
+        maxShiftPx: Math.max(1, p.centerlineValleyMaxShiftRel * dPx),
+        smoothPoints: derived.centerlineSmoothingPx,
+        fadePx: dPx,
+        fixedStart: c.startsAtJunction,
+        fixedEnd: c.endsAtJunction,
+        closed: c.closedLoop,
+      });
+    }
     // Thinning stops about a radius short of a vessel's free end: extend to the mask's edge.
     if (!c.closedLoop) polyline = extendFreeEnds(polyline, !c.startsAtJunction, !c.endsAtJunction, mask, width, height, c.diameterUm / umPx);
     const m = measurePolyline(polyline, region, st.scale);

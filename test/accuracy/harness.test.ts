@@ -141,6 +141,23 @@ describe('accuracy harness self-test', () => {
     const iv = compareClip(truth, inv, { id: 'invented' }).vessels;
     expect(iv.recallStatus).toBe('pass');
     expect(iv.precisionStatus).toBe('fail');
+    // Per engine vessel: the exact ones are matched whole, the invented ones mostly not; the
+    // summary's false length by class holds the invented length, all of it class 3.
+    const fakes = iv.engineVessels.filter((e) => e.id.startsWith('fake'));
+    expect(fakes).toHaveLength(12);
+    for (const e of iv.engineVessels.filter((e) => !e.id.startsWith('fake'))) if (e.matchedShare !== null) expect(e.matchedShare).toBeGreaterThan(0.99);
+    const fakeFalse = fakes.reduce((a, e) => a + e.lengthUm * (1 - e.matchedShare!), 0);
+    expect(fakeFalse).toBeGreaterThan(0.5 * fakes.reduce((a, e) => a + e.lengthUm, 0));
+    const byClass = summarize('t', [compareClip(truth, inv, { id: 'invented' })]).vessels.falseLengthUmByEngineClass;
+    expect(byClass.find((b) => b.engineClass === 3)!.falseUm).toBeCloseTo(fakeFalse, 6);
+    // Recall by depth layer: every layer whole for the exact engine; the layers' truth adds
+    // up to the clip's.
+    const layers = compareClip(truth, exact, { id: 'exact' }).vessels;
+    expect(layers.recallByDepthLayer.length).toBeGreaterThan(1);
+    for (const b of layers.recallByDepthLayer) expect(b.matchedUm / b.truthUm).toBeGreaterThan(0.999);
+    expect(layers.recallByDepthLayer.reduce((a, b) => a + b.truthUm, 0)).toBeCloseTo(layers.truthLengthUm, 6);
+    const lost = d.recallByDepthLayer.reduce((a, b) => a + b.truthUm - b.matchedUm, 0);
+    expect(lost / d.truthLengthUm).toBeCloseTo(1 - d.recall!, 9);
   });
 
   it('pools flow classes into a confusion matrix and weighted kappa that fall when classes are wrong', () => {

@@ -65,6 +65,14 @@ export interface Pair {
   blurSigmaPx?: number;
 }
 
+export interface EngineVesselMatch {
+  id: string;
+  lengthUm: number;
+  matchedShare: number | null;
+  diameterUm: number;
+  flowClass: 0 | 1 | 2 | 3 | null;
+}
+
 export interface VesselComparison {
   /** False when the engine reported no vessel and no metric (the stage has not run). */
   measured: boolean;
@@ -77,6 +85,14 @@ export interface VesselComparison {
   recallStatus: Status;
   precisionStatus: Status;
   pairs: Pair[];
+  /**
+   * Every engine vessel: its length inside the region (µm, by the same samples as precision),
+   * the share of it within the match tolerance of a truth centerline, and its class, so false
+   * vessels can be told apart by what the engine said about them.
+   */
+  engineVessels: EngineVesselMatch[];
+  /** Truth length and the part of it matched, µm, by the truth's depth layer (0 = in focus). */
+  recallByDepthLayer: { layer: number; truthUm: number; matchedUm: number }[];
   /** confusion[truth][engine] (classified pairs), counts. */
   confusion: number[][];
   /** Pairs whose engine vessel has no class, by truth class. */
@@ -372,6 +388,8 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     recallStatus: measured ? 'fail' : 'not measured',
     precisionStatus: measured ? 'fail' : 'not measured',
     pairs: [],
+    engineVessels: [],
+    recallByDepthLayer: [],
     confusion: [empty4(), empty4(), empty4(), empty4()],
     unclassified: empty4(),
     missed: empty4(),
@@ -420,11 +438,33 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
   }
   let eTot = 0;
   let eHit = 0;
+  const perEngine = result.vessels.map(() => ({ len: 0, hit: 0 }));
   for (const s of engineSamples) {
     eTot += s.w;
-    if (truthIndex.nearest(s.x, s.y, tol) >= 0) eHit += s.w;
+    perEngine[s.owner]!.len += s.w;
+    if (truthIndex.nearest(s.x, s.y, tol) >= 0) {
+      eHit += s.w;
+      perEngine[s.owner]!.hit += s.w;
+    }
   }
+  const engineVessels = result.vessels.map((v, i) => ({
+    id: v.id,
+    lengthUm: perEngine[i]!.len,
+    matchedShare: perEngine[i]!.len > 0 ? perEngine[i]!.hit / perEngine[i]!.len : null,
+    diameterUm: v.diameterUm,
+    flowClass: v.flowClass,
+  }));
   const recall = tTot > 0 ? tHit / tTot : null;
+  // Recall by the truth's depth layer (0 in focus, deeper layers more blurred).
+  const byLayer = new Map<number, { truthUm: number; matchedUm: number }>();
+  for (const s of truthSamples) {
+    const layer = truth.vessels[s.owner]!.depthLayer ?? 0;
+    const b = byLayer.get(layer) ?? { truthUm: 0, matchedUm: 0 };
+    b.truthUm += s.w;
+    if (engineIndex.nearest(s.x, s.y, tol) >= 0) b.matchedUm += s.w;
+    byLayer.set(layer, b);
+  }
+  const recallByDepthLayer = [...byLayer.entries()].sort((a, b) => a[0] - b[0]).map(([layer, b]) => ({ layer, ...b }));
   const precision = eTot > 0 ? eHit / eTot : null;
 
   // Pairs.
@@ -499,6 +539,8 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     recallStatus: recall !== null && recall >= VESSEL_BARS.recall.min ? 'pass' : tTot === 0 ? 'info' : 'fail',
     precisionStatus: precision !== null && precision >= VESSEL_BARS.precision.min ? 'pass' : eTot === 0 && tTot === 0 ? 'info' : 'fail',
     pairs,
+    engineVessels,
+    recallByDepthLayer,
     weightedKappa: weightedKappa(out.confusion),
     exactAgreement: classified > 0 ? agree / classified : null,
     velocity: {
@@ -553,11 +595,44 @@ export interface SetSummary {
     exactAgreement: number | null;
     byMargin: { bin: string; pairs: number; classified: number; exactAgreement: number | null; weightedKappa: number | null; velocityMdARE: number | null }[];
     velocity: { measurable: number; measured: number; censoredInRange: number; mdare: number | null; status: Status };
+    /** Pooled recall by the truth's depth layer (0 = in focus), and the truth length behind it, µm. */
+    recallByDepthLayer: { layer: number; truthUm: number; recall: number | null }[];
+    /** Engine length off every truth centerline (beyond the match tolerance), µm, by the engine's flow class (null = unclassified), pooled. */
+    falseLengthUmByEngineClass: { engineClass: 0 | 1 | 2 | 3 | null; engineUm: number; falseUm: number }[];
   };
   /** Items the engine reported in no clip, "metric (population)". */
   notMeasuredAnywhere: string[];
   /** Every failure, "clip: item: why". */
   failures: string[];
+}
+
+function pooledRecallByLayer(comps: readonly ClipComparison[]): SetSummary['vessels']['recallByDepthLayer'] {
+  const by = new Map<number, { t: number; m: number }>();
+  for (const c of comps) {
+    for (const b of c.vessels.recallByDepthLayer) {
+      const a = by.get(b.layer) ?? { t: 0, m: 0 };
+      a.t += b.truthUm;
+      a.m += b.matchedUm;
+      by.set(b.layer, a);
+    }
+  }
+  return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([layer, a]) => ({ layer, truthUm: a.t, recall: a.t > 0 ? a.m / a.t : null }));
+}
+
+function pooledFalseLength(comps: readonly ClipComparison[]): SetSummary['vessels']['falseLengthUmByEngineClass'] {
+  const classes = [0, 1, 2, 3, null] as const;
+  return classes.map((k) => {
+    let engineUm = 0;
+    let falseUm = 0;
+    for (const c of comps) {
+      for (const e of c.vessels.engineVessels) {
+        if (e.flowClass !== k || e.matchedShare === null) continue;
+        engineUm += e.lengthUm;
+        falseUm += e.lengthUm * (1 - e.matchedShare);
+      }
+    }
+    return { engineClass: k, engineUm, falseUm };
+  });
 }
 
 export function summarize(set: string, comps: readonly ClipComparison[]): SetSummary {
@@ -625,6 +700,8 @@ export function summarize(set: string, comps: readonly ClipComparison[]): SetSum
       exactAgreement: classifiedTotal > 0 ? confusion.reduce((a, r, i) => a + r[i]!, 0) / classifiedTotal : null,
       byMargin,
       velocity: { measurable: pairs.filter((p) => p.measurable && p.engineId !== null).length, measured: rel.length, censoredInRange: pairs.filter((p) => p.measurable && p.engineCensored !== null).length, mdare, status: velStatus },
+      recallByDepthLayer: pooledRecallByLayer(vm),
+      falseLengthUmByEngineClass: pooledFalseLength(vm),
     },
     notMeasuredAnywhere,
     failures,
@@ -714,6 +791,8 @@ export function formatSummary(s: SetSummary, extra: { engineVersion?: string; ru
   if (v.measuredClips === 0) L.push('vessels: not measured in any clip');
   else {
     L.push(`vessels (${v.measuredClips} clips): recall median ${pct(v.recall.median)}, min ${pct(v.recall.min)} (${v.recall.pass} pass, ${v.recall.fail} fail); precision median ${pct(v.precision.median)}, min ${pct(v.precision.min)} (${v.precision.pass} pass, ${v.precision.fail} fail)`);
+    L.push(`   recall pooled by depth layer (0 = in focus): ${v.recallByDepthLayer.map((b) => `layer ${b.layer} ${pct(b.recall)} of ${(b.truthUm / 1000).toFixed(1)} mm`).join('; ')}`);
+    L.push(`   engine length off the truth, by the engine's class: ${v.falseLengthUmByEngineClass.map((b) => `${b.engineClass ?? 'unclassified'} ${(b.falseUm / 1000).toFixed(2)} of ${(b.engineUm / 1000).toFixed(2)} mm`).join('; ')}`);
     L.push('flow classes, pooled (rows truth, columns engine):');
     L.push(`        ${['e0', 'e1', 'e2', 'e3'].map((x) => lpad(x, 6)).join('')}${lpad('uncl.', 7)}${lpad('missed', 8)}`);
     v.confusion.forEach((r, i) => L.push(`   t${i}   ${r.map((x) => lpad(String(x), 6)).join('')}${lpad(String(v.unclassified[i]), 7)}${lpad(String(v.missed[i]), 8)}`));
