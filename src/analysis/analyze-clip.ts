@@ -332,6 +332,8 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       minComponentAreaUm2: { value: sp.minComponentAreaUm2, unit: 'µm²' },
       backgroundSigmaUm: { value: sp.backgroundSigmaUm, unit: 'µm' },
       centerlineSmoothingUm: { value: sp.centerlineSmoothingUm, unit: 'µm' },
+      centerlineValleyMaxShiftRel: { value: sp.centerlineValleyMaxShiftRel, unit: 'vessel diameters' },
+      centerlineValleyMaxDiameterUm: { value: sp.centerlineValleyMaxDiameterUm, unit: 'µm' },
       junctionClusterPx: { value: JUNCTION_CLUSTER_PX, unit: 'px' },
       maxContinuationBendDeg: { value: MAX_CONTINUATION_BEND_DEG, unit: '°' },
       maxContinuationDiameterRatio: { value: MAX_CONTINUATION_DIAMETER_RATIO, unit: '' },

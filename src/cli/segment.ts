@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { segmentImage, type SegmentResult } from '../analysis/segment.js';
+import type { SegmentParams } from '../analysis/segment-params.js';
 import { resolveCalibration, type Calibration } from '../calibration/index.js';
 import { HvmError } from '../errors.js';
 import { engineVersion } from '../version.js';
@@ -191,8 +192,9 @@ export function segmentReport(file: string, img: GrayImage, calibration: Calibra
     paramUnits: {
       diameterMinUm: 'µm', diameterMaxUm: 'µm', scaleRatio: '1', minSigmaPx: 'px', backgroundSigmaUm: 'µm', contrastEpsRel: '1',
       frangiBeta: '1', frangiCRelative: '1', thresholdHigh: '1', thresholdLow: '1', maskDarknessMin: 'local SD', maskHalfDepth: '1',
-      minComponentAreaUm2: 'µm²', spurMaxLengthRel: 'vessel diameters', centerlineSmoothingUm: 'µm',
-    },
+      minComponentAreaUm2: 'µm²', maxHoleAreaUm2: 'µm²', spurMaxLengthRel: 'vessel diameters', centerlineSmoothingUm: 'µm',
+      centerlineValleyMaxShiftRel: 'vessel diameters', centerlineValleyMaxDiameterUm: 'µm',
+    } satisfies Record<keyof SegmentParams, string>,
     derivedPx: r.derived,
     results: {
       componentCount: r.components,

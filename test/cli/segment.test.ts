@@ -55,6 +55,8 @@ describe('hvm segment', () => {
     expect(j.input).toMatchObject({ width: w, height: h, channelUsed: 'gray', bitDepth: 8 });
     expect(j.params.diameterMinUm).toBe(5);
     expect(j.paramUnits.minComponentAreaUm2).toBe('µm²');
+    // Every parameter has its unit.
+    expect(Object.keys(j.paramUnits).sort()).toEqual(Object.keys(j.params).sort());
     expect(j.derivedPx.sigmasPx[0]).toBeCloseTo(2.5 / 1.5, 5);
     // Truth: the total line length. Within 5 %.
     expect(Math.abs(j.results.skeletonLengthUm / img.lengthUm - 1)).toBeLessThan(0.05);
