@@ -4,3 +4,4 @@ export { DEFAULT_FLOW_PARAMS, resolveFlowParams, type FlowParams } from './param
 export { estimateFlow, usableColumns, type FlowEstimate, type StdRows } from './estimate.js';
 export { samplePath, type PathSamples } from './path-samples.js';
 export type { FlowFrame, FlowPath, SpaceTimeDiagram, VesselFlow } from './types.js';
+export { gateStopByContrast, lumenContrast } from './lumen-contrast.js';
