@@ -130,7 +130,9 @@ export interface FlowParams {
    * within ±10 points on 17 → 19 clips (small and all vessels; median error small 4.2 → 1.9
    * points), MFIVessel within ±0.25 on 12 → 15, pooled κ 0.688 → 0.694; engine length read
    * stopped or intermittent on no true vessel 2.65 → 1.16 mm; no true stop lost (stopped small
-   * vessels read stopped 8 → 9 of 18, through how joined vessels split by flow).
+   * vessels read stopped 8 → 9 of 18, through how joined vessels split by flow). Neighbours:
+   * 0.08 → PPV small within ±10 points on 18 clips, MFIVessel on 13/14; 0.13 → the first true
+   * stop lost (unclassified), κ 0.683.
    */
   stopMinLumenContrast: number;
   /**

@@ -59,9 +59,9 @@ export const METRIC_BARS: Readonly<Record<MetricKey, MetricBar>> = {
 
 /** Vessel-level bars (per clip unless said otherwise). */
 export const VESSEL_BARS = {
-  /** Share of the truth's visible centerline length (inside the region) within MATCH_TOLERANCE_PX of an engine centerline. */
+  /** Share of the truth's visible small-vessel centerline length (inside the region) within MATCH_TOLERANCE_PX of an engine centerline. */
   recall: { min: 0.9, source: TARGET },
-  /** Share of the engine's centerline length within MATCH_TOLERANCE_PX of a truth centerline. */
+  /** Share of the engine's small-vessel centerline length within MATCH_TOLERANCE_PX of a truth centerline. */
   precision: { min: 0.9, source: PROVISIONAL },
   /** Linear weighted kappa of the flow classes of matched vessels, pooled over the clip set. */
   pooledWeightedKappa: { min: 0.7, source: 'provisional ("substantial" agreement, Landis & Koch)' },
@@ -82,8 +82,8 @@ export const PAIR_MIN_LENGTH_UM = 20;
 export function barRows(): { name: string; bar: string; judged: boolean; source: string }[] {
   const rows = Object.entries(METRIC_BARS).map(([k, b]) => ({ name: k, bar: describeBar(b), judged: b.kind !== 'informational', source: b.source }));
   rows.push(
-    { name: 'vessel recall (by length)', bar: `≥ ${VESSEL_BARS.recall.min * 100} % at ${MATCH_TOLERANCE_PX} px`, judged: true, source: VESSEL_BARS.recall.source },
-    { name: 'vessel precision (by length)', bar: `≥ ${VESSEL_BARS.precision.min * 100} % at ${MATCH_TOLERANCE_PX} px`, judged: true, source: VESSEL_BARS.precision.source },
+    { name: 'small-vessel recall (by length)', bar: `≥ ${VESSEL_BARS.recall.min * 100} % at ${MATCH_TOLERANCE_PX} px`, judged: true, source: VESSEL_BARS.recall.source },
+    { name: 'small-vessel precision (by length)', bar: `≥ ${VESSEL_BARS.precision.min * 100} % at ${MATCH_TOLERANCE_PX} px`, judged: true, source: VESSEL_BARS.precision.source },
     { name: 'flow class, weighted κ (pooled)', bar: `≥ ${VESSEL_BARS.pooledWeightedKappa.min}`, judged: true, source: VESSEL_BARS.pooledWeightedKappa.source },
     { name: 'velocity MdARE (pooled)', bar: `≤ ${VESSEL_BARS.pooledVelocityMdARE.max * 100} %`, judged: true, source: VESSEL_BARS.pooledVelocityMdARE.source },
   );

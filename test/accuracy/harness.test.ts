@@ -103,8 +103,8 @@ describe('accuracy harness self-test', () => {
     // TVD is judged (and off); an engine that reports metrics but lists no vessel fails recall and precision.
     expect(c1.failures).toHaveLength(3);
     expect(c1.failures[0]!.startsWith('TVD (all)')).toBe(true);
-    expect(c1.failures[1]!.startsWith('vessel recall 0.0 %')).toBe(true);
-    expect(c1.failures[2]!.startsWith('vessel precision')).toBe(true);
+    expect(c1.failures[1]!.startsWith('small-vessel recall 0.0 %')).toBe(true);
+    expect(c1.failures[2]!.startsWith('small-vessel precision')).toBe(true);
     expect(c1.notMeasured).not.toContain('TVD (all)');
     expect(c1.notMeasured).toContain('TVD (small)');
   });
@@ -121,10 +121,11 @@ describe('accuracy harness self-test', () => {
     const far = compareClip(truth, shift(3), { id: 'far' }).vessels;
     expect(far.recallStatus).toBe('fail');
     expect(far.precisionStatus).toBe('fail');
-    // Drop the longest vessels until ≥ 15 % of the length is gone.
+    // Drop the longest small vessels until ≥ 15 % of the small-vessel length is gone (the
+    // judged recall is the small vessels'; dropping a venule would not move it).
     const dropped = clone(exact);
-    const total = dropped.vessels.reduce((a, v) => a + v.lengthUm, 0);
-    dropped.vessels.sort((a, b) => b.lengthUm - a.lengthUm);
+    const total = dropped.vessels.filter((v) => v.small).reduce((a, v) => a + v.lengthUm, 0);
+    dropped.vessels.sort((a, b) => Number(b.small) - Number(a.small) || b.lengthUm - a.lengthUm);
     let gone = 0;
     while (gone < 0.15 * total) gone += dropped.vessels.shift()!.lengthUm;
     const d = compareClip(truth, dropped, { id: 'dropped' }).vessels;
@@ -136,7 +137,7 @@ describe('accuracy harness self-test', () => {
     const g = exact.analysis.analysedRegion;
     for (let k = 0; k < 12; k++) {
       const y = g.y + 6 + k * ((g.height - 12) / 11);
-      inv.vessels.push({ ...inv.vessels[0]!, id: `fake${k}`, points: [[g.x + 2, y], [g.x + g.width - 2, y + 0.5]], flowClass: 3 });
+      inv.vessels.push({ ...inv.vessels[0]!, id: `fake${k}`, points: [[g.x + 2, y], [g.x + g.width - 2, y + 0.5]], flowClass: 3, small: true });
     }
     const iv = compareClip(truth, inv, { id: 'invented' }).vessels;
     expect(iv.recallStatus).toBe('pass');
@@ -158,6 +159,13 @@ describe('accuracy harness self-test', () => {
     expect(layers.recallByDepthLayer.reduce((a, b) => a + b.truthUm, 0)).toBeCloseTo(layers.truthLengthUm, 6);
     const lost = d.recallByDepthLayer.reduce((a, b) => a + b.truthUm - b.matchedUm, 0);
     expect(lost / d.truthLengthUm).toBeCloseTo(1 - d.recall!, 9);
+    // Dropping the venules (not small) leaves the judged recall whole and lowers the reported all-vessel recall.
+    const noVenules = clone(exact);
+    noVenules.vessels = noVenules.vessels.filter((v) => v.small);
+    const nv = compareClip(truth, noVenules, { id: 'no-venules' }).vessels;
+    expect(exact.vessels.some((v) => !v.small)).toBe(true);
+    expect(nv.recall!).toBeGreaterThan(0.999);
+    expect(nv.recallAll!).toBeLessThan(0.95);
   });
 
   it('pools flow classes into a confusion matrix and weighted kappa that fall when classes are wrong', () => {
