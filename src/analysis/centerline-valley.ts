@@ -54,7 +54,8 @@ function sample(img: Float32Array, width: number, height: number, x: number, y: 
 
 /**
  * The signed shift along the unit normal (nx, ny) from (x, y) to the bottom of the valley the
- * point lies in, px; 0 when the walk reaches maxShiftPx without finding a minimum.
+ * point lies in, px; 0 when the walk reaches maxShiftPx without finding a minimum, or when the
+ * far side of the minimum does not climb back to the start's level within maxShiftPx.
  */
 export function valleyShift(img: Float32Array, width: number, height: number, x: number, y: number, nx: number, ny: number, maxShiftPx: number): number {
   const h = VALLEY_STEP_PX;
