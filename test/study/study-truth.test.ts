@@ -4,8 +4,10 @@
  * ±0.25 and ±0.3 of the truth (the phantom's exact vessels and classes, through the same
  * session formulas, over the region the engine analysed).
  *
- * Off by default: the engine does not measure flow yet (MFI is null), so this fails until
- * the flow stage lands. Enable with HVM_STUDY_TRUTH=1.
+ * Off by default (HVM_STUDY_TRUTH=1 runs it): it does not pass yet. On 2026-12-07 one item
+ * of the eight misses: P01 day3 small-vessel HI (engine 0.20, truth 0.89), because on the
+ * 240×192 "severe" site two blurred capillaries that are stopped or intermittent read as
+ * too fast to resolve and one quadrant is a near-tie by length (session MFI within ±0.25).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
