@@ -7,7 +7,8 @@
  *        ──core: hessianVesselness (Frangi 1998, scales from the µm diameter range)──▶ V
  *        ──core: hysteresisThreshold, removeSmallComponents──▶ mask
  *        ──core: thin (Guo–Hall 1989), skeletonGraph──▶ skeleton, chains
- *        ──here: chains → smoothed polylines──▶ metrics (src/metrics) for lengths, TVD
+ *        ──here: chains → smoothed polylines, capillaries moved to the bottom of their
+ *          intensity valley (centerline-valley.ts)──▶ metrics (src/metrics) for lengths, TVD
  *
  * Every size parameter is physical (segment-params.ts) and converted here with the
  * calibration; the result records both the µm values and the pixel values used. The core's
