@@ -84,6 +84,23 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(Math.abs(e.velocity.valueUmPerS! - 32.5) / 32.5).toBeLessThan(0.05);
   });
 
+  test('slow flow under one sample per frame is confirmed at the longer lag and stays slow (sluggish), never "too fast"', () => {
+    const e = estimateFlow(core, makeStd({ cols: 120, rows: 75, dPerRow: 0.8, noise: 0.5 }), P);
+    expect(e.velocity.censored).not.toBe('above');
+    expect(e.flowClass).toBe(2);
+    if (e.velocity.valueUmPerS !== null) expect(Math.abs(e.velocity.valueUmPerS - 20) / 20).toBeLessThan(0.1);
+  });
+
+  test('a fast column whose content freezes for a frame (codec skip blocks) is not slow flow: no resolvable streak, censored above, class 3', () => {
+    // The pattern holds for two rows, then jumps 150 samples (far beyond the 120-sample path):
+    // half the lag-1 pairs are identical, so lag 1 peaks at shift 0; lag 6 finds nothing there.
+    const frozen = makeStd({ cols: 120, rows: 75, dPerRow: (t) => (t % 2 === 0 ? 150 : 0), noise: 0.5 });
+    const e = estimateFlow(core, frozen, P);
+    expect(e.stoppedFraction!).toBeLessThan(P.intermittentMinStoppedFraction);
+    expect(e.velocity.censored).toBe('above');
+    expect(e.flowClass).toBe(3);
+  });
+
   test('a static textured column is STOPPED (the barcode): class 0, stoppedFraction 1, direction 0', () => {
     const e = estimateFlow(core, makeStd({ cols: 100, rows: 75, dPerRow: 0 }), P);
     expect(e.stoppedFraction).toBeGreaterThanOrEqual(0.95);
