@@ -11,6 +11,7 @@
  * profile's geometry, spread flow, occlusions, warp, strobe and continuous exposure.
  */
 import type { PhantomOptions } from '../../src/phantom/index.js';
+import { SLUGGISH_MAX_MEAN_SPEED_UM_PER_S } from '../../src/metrics/flow-thresholds.js';
 
 export interface AccuracyCase {
   id: string;
@@ -115,10 +116,13 @@ const MORE: readonly AccuracyCase[] = [
   },
   {
     id: 'full-isolated-speeds-ffv1',
-    description: 'five isolated continuous vessels at 150–2500 µm/s (velocity range), 1.1 µm/px',
+    description: 'five isolated moving vessels at 150–2500 µm/s (velocity range), 1.1 µm/px: 150 µm/s sluggish, the others continuous',
     options: {
       seed: 2010, codec: 'ffv1', width: 320, height: 240, seconds: 2, umPerPx: 1.1, mode: 'isolated',
-      isolatedVessels: [150, 400, 900, 1600, 2500].map((v) => ({ flowClass: 3 as const, velocityUmPerS: v, diameterUm: 7 })),
+      // Class by the shared rule (src/metrics/flow-thresholds.ts): moving under 300 µm/s is
+      // sluggish. Until 2026-12-07 all five were labelled continuous, so the engine's correct
+      // "sluggish, 149 µm/s" for the slowest counted as a class error.
+      isolatedVessels: [150, 400, 900, 1600, 2500].map((v) => ({ flowClass: v < SLUGGISH_MAX_MEAN_SPEED_UM_PER_S ? (2 as const) : (3 as const), velocityUmPerS: v, diameterUm: 7 })),
     },
   },
   {
