@@ -29,7 +29,7 @@ import { engineVersion } from '../version.js';
 import { MIN_REGION_FRACTION, MIN_WINDOW_S, REGION_SAFETY_MARGIN_PX } from './region.js';
 import { MIN_PEAK_SIGNIFICANCE, REFERENCE_SEARCH_S, stabiliseClip, type FrameSource, type StabiliseResult } from './stabilise.js';
 import type { TemporalSummary } from './temporal-summary.js';
-import { createFlowMeasurer, gateStopByContrast, lumenContrast, resolveFlowParams, type FlowParams, type FlowPath, type SpaceTimeDiagram, type VesselFlow } from '../flow/index.js';
+import { createFlowMeasurer, resolveFlowParams, type FlowParams, type FlowPath, type SpaceTimeDiagram, type VesselFlow } from '../flow/index.js';
 import { createQualityProbe, estimateQuality, type QualityProbe } from '../quality/index.js';
 import { GRID_CROSSING_BAND_PX, TEMPORAL_SD_WEIGHT, mapVessels, metricInputs, type VesselMap } from './vessel-map.js';
 import { resolveVesselsByFlow } from './split-by-flow.js';
@@ -231,7 +231,8 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
   // Every vessel, and the parts of vessels joined through branch points (split-by-flow.ts).
   const flowPaths: FlowPath[] = vesselMap.vessels.flatMap((v) => [v, ...(v.parts ?? [])]).map((v) => ({ id: v.id, polylinePx: v.polylinePx, diameterPx: v.diameterUm / umPx }));
   const fps = source.fps;
-  const measurer = createFlowMeasurer(flowPaths, { width: stab.width, height: stab.height, fps, scale, core, interlaced: source.interlaced, ...(fieldOrder !== undefined ? { fieldOrder } : {}), ...(options.flowParams !== undefined ? { params: options.flowParams } : {}) });
+  // The stabilised mean lets the measurer ask a stop for a visible lumen (lumen-contrast.ts).
+  const measurer = createFlowMeasurer(flowPaths, { width: stab.width, height: stab.height, fps, scale, core, meanImage: stab.meanImage, interlaced: source.interlaced, ...(fieldOrder !== undefined ? { fieldOrder } : {}), ...(options.flowParams !== undefined ? { params: options.flowParams } : {}) });
   let flows: VesselFlow[] | null = null;
   if (replay !== null && flowPaths.length > 0) {
     const byIndex = new Map(stab.track.map((t) => [t.index, t]));
@@ -245,13 +246,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       const m = meanGrey.get(frame.index);
       measurer.addFrame({ index: frame.index, timeS: t.timeS, data: frame.data, dx: t.dx, dy: t.dy, status: t.status, ...(m !== undefined ? { meanGrey: m } : {}) });
     }
-    // A stop needs a visible lumen (lumen-contrast.ts): faint static traces are not called stopped.
-    const vesselById = new Map(vesselMap.vessels.flatMap((v) => [v, ...(v.parts ?? [])]).map((v) => [v.id, v]));
-    const minContrast = resolveFlowParams(options.flowParams).stopMinLumenContrast;
-    flows = measurer.finish().map((f) => {
-      const v = vesselById.get(f.id);
-      return v === undefined ? f : gateStopByContrast(f, lumenContrast(stab.meanImage, stab.width, stab.height, v.polylinePx, v.diameterUm, scale), minContrast);
-    });
+    flows = measurer.finish();
   } else if (flowPaths.length > 0) {
     warnings.push({ code: 'flow-not-measured', message: 'The frames could be read only once (a one-shot iterable), so flow could not be measured: pass an array of frames, or a file.' });
   }

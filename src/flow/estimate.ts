@@ -64,12 +64,6 @@ interface WindowResult {
 type PairsAt = (k: number) => [Float32Array, Float32Array][];
 
 /**
- * The streak of a set of moving frame pairs: pooled NCC at lag 1 over all shifts |s| ≤ sMax,
- * its peak, then refined at the longest lag k ≤ maxLagFrames keeping k·d inside 0.6·sMax.
- * Returns the displacement per row (columns, signed) and the peak correlation; 'none' when
- * no peak reaches minPeakCorrelation; null without pairs.
- */
-/**
  * A streak slower than this many columns (path samples) per frame at lag 1 counts only when
  * the longer lag confirms it (its peak found again near k·d at lag k, above
  * minPeakCorrelation); otherwise the window has no resolvable streak. Real slow flow keeps its
@@ -84,6 +78,13 @@ type PairsAt = (k: number) => [Float32Array, Float32Array][];
  */
 export const SLOW_STREAK_CONFIRM_COLUMNS = 1;
 
+/**
+ * The streak of a set of moving frame pairs: pooled NCC at lag 1 over all shifts |s| ≤ sMax,
+ * its peak, then refined at the longest lag k ≤ maxLagFrames keeping k·d inside 0.6·sMax.
+ * Returns the displacement per row (columns, signed) and the peak correlation; 'none' when
+ * no peak reaches minPeakCorrelation, or when a streak slower than
+ * SLOW_STREAK_CONFIRM_COLUMNS is not found again at the longer lag; null without pairs.
+ */
 function streak(core: CoreBackend, pairsAt: PairsAt, sMax: number, minOverlap: number, stepUm: number, p: FlowParams): { d: number; q: number } | 'none' | null {
   const pairs1 = pairsAt(1);
   if (pairs1.length === 0) return null;

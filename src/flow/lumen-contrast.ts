@@ -36,11 +36,12 @@ export const LUMEN_RING_OUTER_UM = 8;
 
 /**
  * The median relative darkness of a vessel's centerline against the tissue beside it (see the
- * file comment); null when no point has a centre and ring inside the image.
+ * file comment); diameterPx its width, px (the ring's offsets are in µm); null when no point
+ * has a centre and ring inside the image.
  */
-export function lumenContrast(mean: Float32Array, width: number, height: number, polylinePx: readonly PointPx[], diameterUm: number, scale: PixelScale): number | null {
+export function lumenContrast(mean: Float32Array, width: number, height: number, polylinePx: readonly PointPx[], diameterPx: number, scale: PixelScale): number | null {
   const umPx = Math.sqrt(scale.umPerPxX * scale.umPerPxY);
-  const r = diameterUm / 2 / umPx;
+  const r = diameterPx / 2;
   const inner = r + LUMEN_RING_INNER_UM / umPx;
   const outer = r + LUMEN_RING_OUTER_UM / umPx;
   const n = polylinePx.length;

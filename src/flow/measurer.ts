@@ -15,6 +15,7 @@
  */
 import type { CoreBackend } from '../backend/types.js';
 import { estimateFlow, type FlowEstimate } from './estimate.js';
+import { gateStopByContrast, lumenContrast } from './lumen-contrast.js';
 import { resolveFlowParams, stopTextureBar, type FlowParams } from './params.js';
 import { samplePath, type PathSamples } from './path-samples.js';
 import { RowStore } from './row-store.js';
@@ -36,6 +37,13 @@ export interface FlowMeasurerOptions {
   interlaced?: boolean;
   /** Field order of interlaced video: 'bff' (PAL DV: odd rows first in time, default) or 'tff'. */
   fieldOrder?: 'bff' | 'tff';
+  /**
+   * The clip's stabilised mean image (width × height, reference-frame px, the frame the paths
+   * are in). With it a stop or intermittent call needs a visible lumen (lumen-contrast.ts:
+   * faint static traces, such as tissue mottle, are left unclassified); without it no call is
+   * checked.
+   */
+  meanImage?: Float32Array;
 }
 
 export interface FlowMeasurer {
@@ -58,6 +66,9 @@ interface PathState {
 export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): FlowMeasurer {
   const p = resolveFlowParams(o.params);
   if (!(o.fps > 0) || !Number.isFinite(o.fps)) throw new RangeError(`fps must be positive, got ${o.fps}`);
+  if (o.meanImage !== undefined && !(o.meanImage instanceof Float32Array && o.meanImage.length === o.width * o.height)) {
+    throw new RangeError(`meanImage must be a Float32Array of width·height = ${o.width * o.height} values`);
+  }
   const ids = new Set<string>();
   const states: PathState[] = [];
   let total = 0;
@@ -183,8 +194,10 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
           ? estimateFlow(o.core, { rows: [], diffs: [], stepUm: s.samples.stepUm, rowStepS }, p)
           : estimateFlow(o.core, { rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS }, p, stopTextureBar(s.path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY), p));
         s.estimate = e;
-        const { usedColumns: _u, slopeColumnsPerRow: _s, ...flow } = e;
-        return { id: s.path.id, ...flow };
+        const { usedColumns: _u, slopeColumnsPerRow: _s, ...estimated } = e;
+        const flow: VesselFlow = { id: s.path.id, ...estimated };
+        if (o.meanImage === undefined) return flow;
+        return gateStopByContrast(flow, lumenContrast(o.meanImage, o.width, o.height, s.path.polylinePx, s.path.diameterPx, o.scale), p.stopMinLumenContrast);
       });
       return finished;
     },

@@ -440,14 +440,24 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
   // axis 2 px off is a few per cent of its width and moves no small-vessel metric.
   const cover = truth.vessels.map(() => new Map<number, number>());
   const t = { all: 0, allHit: 0, small: 0, smallHit: 0 };
+  // Small vessels' truth and matched length by the truth's depth layer (0 in focus, deeper more blurred).
+  const byLayer = new Map<number, { truthUm: number; matchedUm: number }>();
   for (const s of truthSamples) {
-    const small = truth.vessels[s.owner]!.small;
+    const tv = truth.vessels[s.owner]!;
+    const layer = tv.small ? byLayer.get(tv.depthLayer) ?? { truthUm: 0, matchedUm: 0 } : null;
+    if (layer !== null) byLayer.set(tv.depthLayer, layer);
     t.all += s.w;
-    if (small) t.small += s.w;
+    if (layer !== null) {
+      t.small += s.w;
+      layer.truthUm += s.w;
+    }
     const e = engineIndex.nearest(s.x, s.y, tol);
     if (e < 0) continue;
     t.allHit += s.w;
-    if (small) t.smallHit += s.w;
+    if (layer !== null) {
+      t.smallHit += s.w;
+      layer.matchedUm += s.w;
+    }
     const m = cover[s.owner]!;
     m.set(e, (m.get(e) ?? 0) + s.w);
   }
@@ -475,16 +485,6 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
   const precision = e.small > 0 ? e.smallHit / e.small : null;
   const recallAll = t.all > 0 ? t.allHit / t.all : null;
   const precisionAll = e.all > 0 ? e.allHit / e.all : null;
-  // Recall of the small vessels by the truth's depth layer (0 in focus, deeper layers more blurred).
-  const byLayer = new Map<number, { truthUm: number; matchedUm: number }>();
-  for (const s of truthSamples) {
-    if (!truth.vessels[s.owner]!.small) continue;
-    const layer = truth.vessels[s.owner]!.depthLayer;
-    const b = byLayer.get(layer) ?? { truthUm: 0, matchedUm: 0 };
-    b.truthUm += s.w;
-    if (engineIndex.nearest(s.x, s.y, tol) >= 0) b.matchedUm += s.w;
-    byLayer.set(layer, b);
-  }
   const recallByDepthLayer = [...byLayer.entries()].sort((a, b) => a[0] - b[0]).map(([layer, b]) => ({ layer, ...b }));
 
   // Pairs.

@@ -33,8 +33,8 @@ describe('lumenContrast', () => {
   });
 
   it('uses the ring in µm: the same vessel at 2 µm/px keeps its contrast', () => {
-    // 6 px = 12 µm at 2 µm/px; ring at 6 + 3..8 µm = 1.5..4 px beyond the 3-px radius.
-    expect(lumenContrast(field(0.3), W, H, line(29.5), 12, { umPerPxX: 2, umPerPxY: 2 })).toBeCloseTo(0.3, 6);
+    // 6 px = 12 µm at 2 µm/px; ring at 3..8 µm = 1.5..4 px beyond the 3-px radius.
+    expect(lumenContrast(field(0.3), W, H, line(29.5), 6, { umPerPxX: 2, umPerPxY: 2 })).toBeCloseTo(0.3, 6);
   });
 
   it('is null when no point has its centre and ring inside the image', () => {

@@ -113,3 +113,35 @@ test("a frame's mean grey level given by the caller (the stabilisation pass's) g
   // A wrong level changes the brightness normalisation of the rows: it is really used.
   expect(run((d) => wasm.frameStats(d, 160, 128).mean * (1 + (d[0]! % 7) / 10))).not.toBe(measured);
 }, 60_000);
+
+test('with the clip\'s mean image a stop needs a visible lumen: a stopped capillary keeps its call on the real image, loses it (unclassified, with the reason) on a flat one', () => {
+  const be = loadBackend();
+  const ph = generatePhantom({ seed: 3, codec: 'none', width: 320, height: 256, seconds: 2, flowMix: 'septic' });
+  const t = ph.truth;
+  const stopped = t.vessels.filter((x) => x.flowClass === 0 && x.small && x.depthLayer === 0);
+  expect(stopped.length).toBeGreaterThan(0);
+  const paths = stopped.map((v) => ({ id: v.id, polylinePx: v.centerlinePx, diameterPx: v.diameterUm / t.clip.scale.umPerPxX }));
+  const ref = t.frames[0]!.offsetPx;
+  const run = (meanImage?: Float32Array) => {
+    const m = createFlowMeasurer(paths, { width: 320, height: 256, fps: 25, scale: t.clip.scale, core: be, ...(meanImage !== undefined ? { meanImage } : {}) });
+    let k = 0;
+    for (const data of ph.frames()) {
+      const tf = t.frames[k]!;
+      m.addFrame({ index: k, timeS: tf.timeS, data, dx: -(tf.offsetPx[0] - ref[0]), dy: -(tf.offsetPx[1] - ref[1]), status: 'registered' });
+      k++;
+    }
+    return m.finish();
+  };
+  const plain = run();
+  const real = run(Float32Array.from(ph.frame(0)));
+  const flat = run(new Float32Array(320 * 256).fill(120));
+  const calledStopped = plain.filter((f) => f.flowClass === 0).map((f) => f.id);
+  expect(calledStopped.length).toBeGreaterThan(0);
+  for (const id of calledStopped) {
+    expect(real.find((f) => f.id === id)!.flowClass).toBe(0);
+    const g = flat.find((f) => f.id === id)!;
+    expect(g.flowClass).toBeNull();
+    expect(g.reason).toMatch(/0 % darker than the tissue beside it/);
+  }
+  expect(() => createFlowMeasurer(paths, { width: 320, height: 256, fps: 25, scale: t.clip.scale, core: be, meanImage: new Float32Array(10) })).toThrow(RangeError);
+}, 60_000);
