@@ -88,7 +88,8 @@ export interface VesselPath {
   closedLoop: boolean;
 }
 
-type End = { chain: number; side: 0 | 1 };
+/** One chain end: side 0 is its first pixel, 1 its last. */
+export type End = { chain: number; side: 0 | 1 };
 
 /** Joins chains into vessels through the junctions where they continue (see the header). */
 export interface JoinOptions {
@@ -151,8 +152,8 @@ export function joinChains(chains: readonly ChainInput[], options: JoinOptions =
   return walk(chains, link);
 }
 
-/** Groups the chain ends that sit at junction pixels into nodes. */
-function junctionNodes(chains: readonly ChainInput[]): End[][] {
+/** Groups the chain ends that sit at junction pixels into nodes (step 1 of the header). */
+export function junctionNodes(chains: readonly ChainInput[]): End[][] {
   const ends: { e: End; p: PointPx }[] = [];
   chains.forEach((c, i) => {
     if (c.closedLoop || c.pixels.length === 0) return;

@@ -3,6 +3,7 @@
  *
  *   stabilised mean ──segment.ts (core: normalise, vesselness, threshold, thin, graph)──▶ chains
  *                   ──vessel-graph.ts (join through junctions where a vessel continues)──▶ vessels
+ *                   ──junction-trim.ts (a drain ends at the wall of the wider vessel)──▶ centerlines
  *                   ──diameter.ts (blurred-cylinder fits across the centerline)──▶ diameters
  *                   ──core: grid crossings; metrics/region.ts: lengths by quadrant──▶ metric inputs
  *
@@ -17,6 +18,7 @@ import { CUT_MIN_SHARE, edgeTruncatedShare } from './frame-edge.js';
 import { measureDiameter } from './diameter.js';
 import { segmentImage, type SegmentResult } from './segment.js';
 import type { SegmentParams } from './segment-params.js';
+import { trimAtWiderVessels, widerLumensAtEnds } from './junction-trim.js';
 import { joinChains, splitAtJoins, type VesselPath } from './vessel-graph.js';
 
 /**
@@ -28,8 +30,14 @@ export const GRID_CROSSING_BAND_PX = 1;
 
 export interface MappedVessel {
   id: string;
-  /** Smoothed centerline, reference-frame px. */
+  /** Smoothed centerline, reference-frame px (ends cut back at the walls of wider vessels it drains into: junction-trim.ts). */
   polylinePx: PointPx[];
+  /**
+   * The path its space-time diagram follows: the centerline before that cut (it runs on into
+   * the wider vessel). A diagram needs length (its fastest resolvable speed grows with it), and
+   * the blood it follows flows on into the venule; see junction-trim.ts for what was measured.
+   */
+  flowPolylinePx: PointPx[];
   /** Centerline length inside the analysed region, µm, and its split over the quadrants (TL, TR, BL, BR). */
   lengthUm: number;
   lengthUmByQuadrant: [number, number, number, number];
@@ -84,15 +92,21 @@ export function mapVessels(
   const seg = segmentImage(evidence, width, height, scale, o.params, { roi, backend: o.core, smallVesselMaxUm: o.smallVesselMaxUm });
   const umPx = seg.derived.umPerPxFilters;
   const chains = seg.segments.map((s) => ({ ...s, diameterPx: s.diameterUm / umPx, widthPx: s.maskWidthUm / umPx }));
-  const paths = joinChains(chains, { smallMaxPx: o.smallVesselMaxUm / umPx });
+  const smallMaxPx = o.smallVesselMaxUm / umPx;
+  const paths = joinChains(chains, { smallMaxPx });
+  // Vessels that drain into a wider one end at its wall (junction-trim.ts).
+  const lumens = widerLumensAtEnds(chains, smallMaxPx);
   const vessels: MappedVessel[] = [];
-  for (const p of paths) {
-    const v = describeVessel(p, seg, mean, region, scale, o, `v${vessels.length}`);
+  for (const joined of paths) {
+    const p = trimAtWiderVessels(joined, lumens);
+    const v = describeVessel(p, joined.polyline, seg, mean, region, scale, o, `v${vessels.length}`);
     if (v === null) continue;
     if (p.pieces.length > 1) {
       const parts: MappedVessel[] = [];
-      for (const [k, q] of splitAtJoins(chains, p).entries()) {
-        const part = describeVessel(q, seg, mean, region, scale, o, `${v.id}.${k + 1}`);
+      const split = splitAtJoins(chains, joined);
+      for (const [k, piece] of split.entries()) {
+        const q = trimAtWiderVessels(piece, lumens, { first: k === 0, last: k === split.length - 1 });
+        const part = describeVessel(q, piece.polyline, seg, mean, region, scale, o, `${v.id}.${k + 1}`);
         if (part !== null) parts.push(part);
       }
       if (parts.length > 1) v.parts = parts;
@@ -104,6 +118,7 @@ export function mapVessels(
 
 function describeVessel(
   p: VesselPath,
+  flowPolyline: PointPx[],
   seg: SegmentResult,
   mean: Float32Array,
   region: AnalysedRegion,
@@ -136,6 +151,7 @@ function describeVessel(
   return {
     id,
     polylinePx: p.polyline,
+    flowPolylinePx: flowPolyline,
     lengthUm,
     lengthUmByQuadrant: q,
     gridCrossings: Array.from(crossings) as MappedVessel['gridCrossings'],

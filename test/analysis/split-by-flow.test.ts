@@ -10,7 +10,7 @@ import type { FlowClass } from '../../src/metrics/types.js';
 
 function vessel(id: string, parts?: MappedVessel[]): MappedVessel {
   return {
-    id, polylinePx: [[0, 0], [10, 0]], lengthUm: 10, lengthUmByQuadrant: [10, 0, 0, 0], gridCrossings: [0, 0, 0, 0, 0, 0],
+    id, polylinePx: [[0, 0], [10, 0]], flowPolylinePx: [[0, 0], [10, 0]], lengthUm: 10, lengthUmByQuadrant: [10, 0, 0, 0], gridCrossings: [0, 0, 0, 0, 0, 0],
     diameterUm: 6, diameterRangeUm: [5, 7], diameterMethod: 'profile-fit', small: true, pieces: parts?.length ?? 1, closedLoop: false,
     ...(parts !== undefined ? { parts } : {}),
   };
