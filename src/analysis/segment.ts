@@ -8,7 +8,8 @@
  *        ──core: hysteresisThreshold, removeSmallComponents──▶ mask
  *        ──core: thin (Guo–Hall 1989), skeletonGraph──▶ skeleton, chains
  *        ──here: chains → smoothed polylines, capillaries moved to the bottom of their
- *          intensity valley (centerline-valley.ts)──▶ metrics (src/metrics) for lengths, TVD
+ *          intensity valley (centerline-valley.ts), chains without a visible lumen dropped
+ *          (lumen-contrast.ts)──▶ metrics (src/metrics) for lengths, TVD
  *
  * Every size parameter is physical (segment-params.ts) and converted here with the
  * calibration; the result records both the µm values and the pixel values used. The core's
@@ -24,6 +25,7 @@ import { measurePolyline } from '../metrics/region.js';
 import type { AnalysedRegion, PixelScale, PointPx, SegmentInput } from '../metrics/types.js';
 import { DEFAULT_SEGMENT_PARAMS, type SegmentParams } from './segment-params.js';
 import { refineToValley } from './centerline-valley.js';
+import { lumenContrast } from './lumen-contrast.js';
 import { calibreSteps, chainMaskWidthPx, maskDistance, widthAtPx } from './mask-width.js';
 import { MAX_CONTINUATION_DIAMETER_RATIO, MAX_CONTINUATION_WIDTH_RATIO } from './vessel-graph.js';
 
@@ -87,6 +89,8 @@ export interface SegmentResult {
   /** Connected pieces of the mask. */
   components: number;
   segments: CenterlineSegment[];
+  /** Chains dropped because their lumen was fainter than chainMinLumenContrast (tissue texture). */
+  faintChains: number;
   /** Total centerline length, µm. */
   skeletonLengthUm: number;
   /** Area analysed (the region of interest, or the whole image), mm². */
@@ -107,7 +111,7 @@ export function resolveSegmentParams(params?: Partial<SegmentParams>): SegmentPa
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new SegmentInputError(`${k} must be a positive number, got ${String(v)}`);
   };
   for (const k of Object.keys(DEFAULT_SEGMENT_PARAMS) as (keyof SegmentParams)[]) {
-    if (k === 'thresholdLow' || k === 'contrastEpsRel' || k === 'minComponentAreaUm2' || k === 'maxHoleAreaUm2' || k === 'maskDarknessMin' || k === 'maskHalfDepth' || k === 'centerlineValleyMaxShiftRel') {
+    if (k === 'thresholdLow' || k === 'contrastEpsRel' || k === 'minComponentAreaUm2' || k === 'maxHoleAreaUm2' || k === 'maskDarknessMin' || k === 'maskHalfDepth' || k === 'centerlineValleyMaxShiftRel' || k === 'chainMinLumenContrast') {
       const v = p[k];
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new SegmentInputError(`${k} must be a number ≥ 0, got ${String(v)}`);
     } else positive(k);
@@ -277,13 +281,14 @@ export function segmentImage(
   const dist = maskDistance(mask, width, height);
   const smallMaxPx = (options.smallVesselMaxUm ?? DEFAULT_SMALL_VESSEL_MAX_UM) / umPx;
   const chains = splitAtCalibreSteps(chainsOf(graph, width, scaleIndex, derived.sigmasPx, umPx), dist, width, scaleIndex, derived.sigmasPx, umPx, smallMaxPx);
+  const grayF = gray instanceof Float32Array ? gray : Float32Array.from(gray);
+  let faintChains = 0;
   // The centerlines kept: the skeleton less its spurs (a spur's junction pixel stays).
   const centerlines = new Uint8Array(width * height);
   for (const c of chains) {
     const free = (c.startsAtJunction ? 0 : 1) + (c.endsAtJunction ? 0 : 1);
     // Spur: one free end, the other at a junction, shorter than its vessel is wide.
     if (!c.closedLoop && free === 1 && (c.pixels.length - 1) * umPx < p.spurMaxLengthRel * c.diameterUm) continue;
-    for (const [x, y] of c.pixels) centerlines[y * width + x] = 1;
     let polyline = smoothChain(c.pixels, derived.centerlineSmoothingPx, c.closedLoop);
     if (p.centerlineValleyMaxShiftRel > 0 && c.diameterUm < p.centerlineValleyMaxDiameterUm) {
       const dPx = c.diameterUm / umPx;
@@ -298,6 +303,15 @@ export function segmentImage(
     }
     // Thinning stops about a radius short of a vessel's free end: extend to the mask's edge.
     if (!c.closedLoop) polyline = extendFreeEnds(polyline, !c.startsAtJunction, !c.endsAtJunction, mask, width, height, c.diameterUm / umPx);
+    // A vessel has a visible lumen: a chain fainter than the bar is tissue texture (lumen-contrast.ts).
+    if (p.chainMinLumenContrast > 0) {
+      const contrast = lumenContrast(grayF, width, height, polyline, c.diameterUm / umPx, st.scale);
+      if (contrast !== null && contrast < p.chainMinLumenContrast) {
+        faintChains++;
+        continue;
+      }
+    }
+    for (const [x, y] of c.pixels) centerlines[y * width + x] = 1;
     const m = measurePolyline(polyline, region, st.scale);
     const ends: PointPx[] = [];
     if (c.startsAtJunction) ends.push(c.pixels[0]!);
@@ -330,6 +344,7 @@ export function segmentImage(
     centerlines,
     components,
     segments,
+    faintChains,
     skeletonLengthUm,
     areaMm2,
     geometry,

@@ -4,4 +4,5 @@ export { DEFAULT_FLOW_PARAMS, resolveFlowParams, type FlowParams } from './param
 export { estimateFlow, usableColumns, type FlowEstimate, type StdRows } from './estimate.js';
 export { samplePath, type PathSamples } from './path-samples.js';
 export type { FlowFrame, FlowPath, SpaceTimeDiagram, VesselFlow } from './types.js';
-export { gateStopByContrast, lumenContrast } from './lumen-contrast.js';
+export { gateStopByContrast } from './lumen-contrast.js';
+export { lumenContrast } from '../analysis/lumen-contrast.js';

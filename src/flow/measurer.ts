@@ -15,7 +15,8 @@
  */
 import type { CoreBackend } from '../backend/types.js';
 import { estimateFlow, type FlowEstimate } from './estimate.js';
-import { gateStopByContrast, lumenContrast } from './lumen-contrast.js';
+import { lumenContrast } from '../analysis/lumen-contrast.js';
+import { gateStopByContrast } from './lumen-contrast.js';
 import { resolveFlowParams, stopTextureBar, type FlowParams } from './params.js';
 import { samplePath, type PathSamples } from './path-samples.js';
 import { RowStore } from './row-store.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gateStopByContrast, lumenContrast } from '../../src/flow/lumen-contrast.js';
+import { lumenContrast } from '../../src/analysis/lumen-contrast.js';
+import { gateStopByContrast } from '../../src/flow/lumen-contrast.js';
 import type { VesselFlow } from '../../src/flow/types.js';
 import type { PointPx } from '../../src/metrics/types.js';
 

@@ -1,0 +1,49 @@
+/**
+ * segmentImage drops centerline chains without a visible lumen (SegmentParams
+ * chainMinLumenContrast, lumen-contrast.ts): a faint line the vesselness filter still traces
+ * is not reported, a plainly dark vessel beside it is, and the bar set to 0 keeps both.
+ */
+import { describe, expect, it } from 'vitest';
+import { segmentImage } from '../../src/analysis/segment.js';
+import { DEFAULT_SEGMENT_PARAMS } from '../../src/analysis/segment-params.js';
+
+/** 240×120 px at 1 µm/px: a 6-µm vessel 35 % darker than the tissue at y = 30, a 6-µm trace 5 % darker at y = 90, mild noise. */
+function image(): Float32Array {
+  const W = 240;
+  const H = 120;
+  const img = new Float32Array(W * H);
+  let s = 12345;
+  const rnd = (): number => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+  const line = (y: number, cy: number): number => Math.exp(-((y - cy) ** 2) / (2 * 2.5 * 2.5));
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) img[y * W + x] = 200 * (1 - 0.35 * line(y, 30) - 0.05 * line(y, 90)) + 2 * rnd();
+  }
+  return img;
+}
+const scale = { umPerPxX: 1, umPerPxY: 1 };
+const rowsOf = (r: ReturnType<typeof segmentImage>): number[] => r.segments.map((sg) => sg.polyline.reduce((a, p) => a + p[1], 0) / sg.polyline.length);
+
+describe('segmentImage: chains without a visible lumen', () => {
+  it('reports the dark vessel and drops the faint trace at the default bar', () => {
+    expect(DEFAULT_SEGMENT_PARAMS.chainMinLumenContrast).toBe(0.1);
+    const r = segmentImage(image(), 240, 120, scale);
+    const rows = rowsOf(r);
+    expect(rows.some((y) => Math.abs(y - 30) < 2)).toBe(true);
+    expect(rows.some((y) => Math.abs(y - 90) < 4)).toBe(false);
+    expect(r.faintChains).toBeGreaterThanOrEqual(1);
+    for (let x = 0; x < 240; x++) for (let y = 80; y < 100; y++) expect(r.centerlines[y * 240 + x]).toBe(0);
+  });
+
+  it('keeps the faint trace when the bar is 0 (so the filter, not the mask, removed it)', () => {
+    const r = segmentImage(image(), 240, 120, scale, { chainMinLumenContrast: 0 });
+    expect(rowsOf(r).some((y) => Math.abs(y - 90) < 4)).toBe(true);
+    expect(r.faintChains).toBe(0);
+  });
+
+  it('rejects a negative bar with a typed error', () => {
+    expect(() => segmentImage(image(), 240, 120, scale, { chainMinLumenContrast: -0.1 })).toThrow(/chainMinLumenContrast must be a number ≥ 0/);
+  });
+});
