@@ -5,9 +5,15 @@
  * session formulas, over the region the engine analysed).
  *
  * Off by default (HVM_STUDY_TRUTH=1 runs it): it does not pass yet. On 2026-12-07 one item
- * of the eight misses: P01 day3 small-vessel HI (engine 0.20, truth 0.89), because on the
- * 240×192 "severe" site two blurred capillaries that are stopped or intermittent read as
- * too fast to resolve and one quadrant is a near-tie by length (session MFI within ±0.25).
+ * of the eight misses: P01 day3 small-vessel HI (engine 0.43, truth 0.89; session MFI within
+ * ±0.25). The 240×192 "severe" site reads quadrants 1, 0, 3, 3 against the truth's 1, 0, 0, 3:
+ * its bottom-left quadrant is a near-tie by length (truth: no flow 109 µm, continuous 105 µm;
+ * engine 119 against 128), and two of the engine's continuous capillaries there read 10–13 µm
+ * long — one runs on into a venule that the analysed region's edge cuts (too narrow in the
+ * mask to count as the wider vessel it drains into), one carries the short bridge a
+ * four-way junction leaves between two three-way ones. (Until the faint-trace filter, two
+ * invisible deep capillaries, stopped and intermittent, read fast in the top-left quadrant
+ * too: HI 0.20.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
