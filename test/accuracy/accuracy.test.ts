@@ -10,9 +10,10 @@
  * measured" and listed as such. HVM_ACCURACY_KEEP=1 keeps the generated clips;
  * HVM_ACCURACY_WRITE_BASELINE=1 records this run's misses as the new baseline.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeClip, type AnalyzeOptions } from '../../src/analysis/analyze-clip.js';
 import { writePhantom } from '../../src/phantom/index.js';
@@ -21,8 +22,11 @@ import { METRIC_BARS } from './bars.js';
 import { baselineOf, gate, readBaseline, writeBaseline } from './baseline.js';
 import { CI_SET, FULL_SET, type AccuracyCase } from './clip-set.js';
 import { compareClip, formatClip, formatSummary, summarize, writeResults, type ClipComparison, type SetSummary } from './harness.js';
+import { truthOverlay } from './overlay.js';
 
 const FULL = process.env.HVM_ACCURACY_FULL === '1';
+/** HVM_ACCURACY_OVERLAYS=1: a picture of truth against engine per clip (overlay.ts) in results/overlays/. */
+const OVERLAYS = process.env.HVM_ACCURACY_OVERLAYS === '1';
 const SET = FULL ? 'full' : 'ci';
 const CASES: readonly AccuracyCase[] = FULL ? FULL_SET : CI_SET;
 const RESULTS_DIR = join(import.meta.dirname, 'results');
@@ -49,7 +53,7 @@ describe(`engine accuracy on phantoms (set "${SET}", ${CASES.length} clips)`, ()
       const o = w.truth.settings;
       const opts: AnalyzeOptions = o.device !== null ? { device: o.device, sidecar: false } : { sidecar: w.calibrationPath! };
       if (o.codec === 'png') opts.fps = o.fps.num / o.fps.den;
-      const { result } = await analyzeClip(w.clipPath, opts);
+      const { result, summary: mean } = await analyzeClip(w.clipPath, opts);
       const g2 = performance.now();
       // The engine saw the clip the phantom wrote.
       expect(result.source.frameCount).toBe(w.truth.clip.frameCount);
@@ -59,6 +63,11 @@ describe(`engine accuracy on phantoms (set "${SET}", ${CASES.length} clips)`, ()
       cmp.engineWarnings = result.warnings.map((x) => x.code);
       comps.push(cmp);
       console.log(formatClip(cmp));
+      if (OVERLAYS) {
+        const o = truthOverlay(mean.meanImage, mean.width, mean.height, w.truth, result);
+        await mkdir(join(RESULTS_DIR, 'overlays'), { recursive: true });
+        await sharp(o.data, { raw: { width: o.width, height: o.height, channels: 3 } }).png().toFile(join(RESULTS_DIR, 'overlays', `${c.id}.png`));
+      }
     }
     summary = summarize(SET, comps);
     const runtimeS = (performance.now() - t0) / 1000;
