@@ -68,7 +68,7 @@ export function widerLumensAtEnds(chains: readonly ChainInput[], smallMaxPx: num
         seen.add(e.chain);
         const c = chains[e.chain]!;
         const radiusPx = (c.widthPx ?? c.diameterPx) / 2;
-        out[2 * end.chain + end.side] = [...out[2 * end.chain + end.side]!, { polyline: axisThroughNode(c.polyline, e.side, radiusPx), radiusPx }];
+        out[2 * end.chain + end.side]!.push({ polyline: axisThroughNode(c.polyline, e.side, radiusPx), radiusPx });
       }
     }
   }

@@ -15,7 +15,7 @@
  * points. The image must be an intensity (0 = black), as the grey levels of a frame are.
  */
 import type { PixelScale, PointPx } from '../metrics/types.js';
-import { bilinear } from '../quality/image-tools.js';
+import { bilinear, median } from '../quality/image-tools.js';
 
 /** Ring around the vessel, µm beyond its radius. */
 export const LUMEN_RING_INNER_UM = 3;
@@ -54,15 +54,9 @@ export function lumenContrast(mean: Float32Array, width: number, height: number,
       }
     }
     if (ring.length === 0) continue;
-    const bg = medianOf(ring);
+    const bg = median(ring);
     if (!(bg > 0)) continue;
     values.push((bg - centre) / bg);
   }
-  return values.length > 0 ? medianOf(values) : null;
-}
-
-function medianOf(v: number[]): number {
-  const s = Float64Array.from(v).sort();
-  const h = s.length >> 1;
-  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+  return values.length > 0 ? median(values) : null;
 }

@@ -281,7 +281,8 @@ export function segmentImage(
   const dist = maskDistance(mask, width, height);
   const smallMaxPx = (options.smallVesselMaxUm ?? DEFAULT_SMALL_VESSEL_MAX_UM) / umPx;
   const chains = splitAtCalibreSteps(chainsOf(graph, width, scaleIndex, derived.sigmasPx, umPx), dist, width, scaleIndex, derived.sigmasPx, umPx, smallMaxPx);
-  const grayF = gray instanceof Float32Array ? gray : Float32Array.from(gray);
+  // The lumen test samples the segmented image as floats (a u8 image is converted once, only when the test is on).
+  const grayF = p.chainMinLumenContrast > 0 ? (gray instanceof Float32Array ? gray : Float32Array.from(gray)) : null;
   let faintChains = 0;
   // The centerlines kept: the skeleton less its spurs (a spur's junction pixel stays).
   const centerlines = new Uint8Array(width * height);
@@ -304,7 +305,7 @@ export function segmentImage(
     // Thinning stops about a radius short of a vessel's free end: extend to the mask's edge.
     if (!c.closedLoop) polyline = extendFreeEnds(polyline, !c.startsAtJunction, !c.endsAtJunction, mask, width, height, c.diameterUm / umPx);
     // A vessel has a visible lumen: a chain fainter than the bar is tissue texture (lumen-contrast.ts).
-    if (p.chainMinLumenContrast > 0) {
+    if (grayF !== null) {
       const contrast = lumenContrast(grayF, width, height, polyline, c.diameterUm / umPx, st.scale);
       if (contrast !== null && contrast < p.chainMinLumenContrast) {
         faintChains++;

@@ -184,8 +184,8 @@ function sampleInside(points: readonly PointPx[], owner: number, region: Analyse
   return total;
 }
 
-/** A uniform grid of polyline segments for "nearest polyline within tol" queries. */
-class SegmentIndex {
+/** A uniform grid of polyline segments for "nearest polyline within tol" queries (pad each add by the largest tol asked). */
+export class SegmentIndex {
   private readonly cells = new Map<number, number[]>();
   private readonly segs: { ax: number; ay: number; bx: number; by: number; owner: number }[] = [];
   constructor(private readonly cell: number) {}

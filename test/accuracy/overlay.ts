@@ -11,10 +11,9 @@
  * compareClip.
  */
 import type { PhantomTruth } from '../../src/phantom/index.js';
-import { pointSegmentDistance } from '../../src/phantom/geometry.js';
 import type { PointPx } from '../../src/metrics/types.js';
 import { MATCH_TOLERANCE_PX } from './bars.js';
-import type { EngineResult } from './harness.js';
+import { SegmentIndex, type EngineResult } from './harness.js';
 
 export type Rgb = readonly [number, number, number];
 export const ENGINE_RGB: Rgb = [255, 0, 0];
@@ -30,55 +29,6 @@ export interface OverlayImage {
   data: Uint8Array;
   width: number;
   height: number;
-}
-
-/** Nearest distance from p to a set of segments, with a uniform grid of cell `cell` px. */
-class SegmentGrid {
-  private readonly cells = new Map<number, number[]>();
-  private readonly segs: [PointPx, PointPx][] = [];
-  constructor(
-    polylines: readonly (readonly PointPx[])[],
-    private readonly cell: number,
-  ) {
-    for (const pl of polylines) {
-      for (let i = 1; i < pl.length; i++) {
-        const a = pl[i - 1]!;
-        const b = pl[i]!;
-        const k = this.segs.push([a, b]) - 1;
-        const x0 = Math.floor(Math.min(a[0], b[0]) / cell);
-        const x1 = Math.floor(Math.max(a[0], b[0]) / cell);
-        const y0 = Math.floor(Math.min(a[1], b[1]) / cell);
-        const y1 = Math.floor(Math.max(a[1], b[1]) / cell);
-        for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) this.bucket(x, y).push(k);
-      }
-    }
-  }
-  private key(x: number, y: number): number {
-    return (y + 100000) * 200003 + (x + 100000);
-  }
-  private bucket(x: number, y: number): number[] {
-    const k = this.key(x, y);
-    let b = this.cells.get(k);
-    if (b === undefined) this.cells.set(k, (b = []));
-    return b;
-  }
-  /** Distance to the nearest segment if it is within `reach` px, else Infinity. */
-  nearest(p: PointPx, reach: number): number {
-    const r = Math.ceil(reach / this.cell);
-    const cx = Math.floor(p[0] / this.cell);
-    const cy = Math.floor(p[1] / this.cell);
-    let best = Number.POSITIVE_INFINITY;
-    for (let y = cy - r; y <= cy + r; y++) {
-      for (let x = cx - r; x <= cx + r; x++) {
-        for (const k of this.cells.get(this.key(x, y)) ?? []) {
-          const [a, b] = this.segs[k]!;
-          const d = pointSegmentDistance(p, a, b);
-          if (d < best) best = d;
-        }
-      }
-    }
-    return best <= reach ? best : Number.POSITIVE_INFINITY;
-  }
 }
 
 /** The truth-against-engine picture (see the file comment); `upscale` px per image px. */
@@ -114,15 +64,22 @@ export function truthOverlay(mean: Float32Array, width: number, height: number, 
   for (let i = 0; i < 4; i++) segment(corners[i]!, corners[(i + 1) % 4]!, REGION_RGB);
   // Truth, coloured by its distance to the engine, then the engine on top.
   const engine = result.vessels.map((v) => v.points as readonly PointPx[]);
-  const grid = new SegmentGrid(engine, 8);
+  const grid = new SegmentIndex(8);
+  engine.forEach((pl, i) => grid.add(pl, i, 2 * MATCH_TOLERANCE_PX));
   const off = truth.frames[result.analysis.referenceFrame]?.offsetPx ?? [0, 0];
   for (const v of truth.vessels) {
     const pts = v.centerlinePx.map((p): PointPx => [p[0] - off[0], p[1] - off[1]]);
     for (let i = 1; i < pts.length; i++) {
       const mid: PointPx = [(pts[i - 1]![0] + pts[i]![0]) / 2, (pts[i - 1]![1] + pts[i]![1]) / 2];
       const inside = mid[0] >= r.x && mid[1] >= r.y && mid[0] < r.x + r.width && mid[1] < r.y + r.height;
-      const d = inside ? grid.nearest(mid, 2 * MATCH_TOLERANCE_PX) : Number.NaN;
-      segment(pts[i - 1]!, pts[i]!, !inside ? OUTSIDE_RGB : d <= MATCH_TOLERANCE_PX ? FOUND_RGB : d <= 2 * MATCH_TOLERANCE_PX ? BESIDE_RGB : MISSED_RGB);
+      const colour = !inside
+        ? OUTSIDE_RGB
+        : grid.nearest(mid[0], mid[1], MATCH_TOLERANCE_PX) >= 0
+          ? FOUND_RGB
+          : grid.nearest(mid[0], mid[1], 2 * MATCH_TOLERANCE_PX) >= 0
+            ? BESIDE_RGB
+            : MISSED_RGB;
+      segment(pts[i - 1]!, pts[i]!, colour);
     }
   }
   for (const pl of engine) for (let i = 1; i < pl.length; i++) segment(pl[i - 1]!, pl[i]!, ENGINE_RGB);
