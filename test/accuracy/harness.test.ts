@@ -159,6 +159,16 @@ describe('accuracy harness self-test', () => {
     expect(layers.recallByDepthLayer.reduce((a, b) => a + b.truthUm, 0)).toBeCloseTo(layers.truthLengthUm, 6);
     const lost = d.recallByDepthLayer.reduce((a, b) => a + b.truthUm - b.matchedUm, 0);
     expect(lost / d.truthLengthUm).toBeCloseTo(1 - d.recall!, 9);
+    // Recall by the truth's flow class: the same totals split by class; the dropped vessels'
+    // classes are the ones that lose length.
+    for (const b of layers.recallByFlowClass) expect(b.matchedUm / b.truthUm).toBeGreaterThan(0.999);
+    expect(d.recallByFlowClass.reduce((a, b) => a + b.truthUm, 0)).toBeCloseTo(d.truthLengthUm, 6);
+    expect(d.recallByFlowClass.reduce((a, b) => a + b.truthUm - b.matchedUm, 0)).toBeCloseTo(lost, 6);
+    const droppedClasses = new Set(truth.vessels.filter((v) => v.small && !dropped.vessels.some((e) => e.id === v.id || e.id.startsWith(`${v.id}.`))).map((v) => v.flowClass));
+    expect(droppedClasses.size).toBeLessThan(4);
+    for (const b of d.recallByFlowClass) if (!droppedClasses.has(b.flowClass as 0 | 1 | 2 | 3)) expect(b.matchedUm / b.truthUm).toBeGreaterThan(0.999);
+    const pooled = summarize('t', [compareClip(truth, dropped, { id: 'dropped' })]).vessels.recallByFlowClass;
+    for (const b of pooled) expect(b.recall!).toBeCloseTo(d.recallByFlowClass.find((x) => x.flowClass === b.flowClass)!.matchedUm / b.truthUm, 9);
     // Dropping the venules (not small) leaves the judged recall whole and lowers the reported all-vessel recall.
     const noVenules = clone(exact);
     noVenules.vessels = noVenules.vessels.filter((v) => v.small);

@@ -100,6 +100,8 @@ export interface VesselComparison {
   engineVessels: EngineVesselMatch[];
   /** Small vessels' truth length and the part of it matched, µm, by the truth's depth layer (0 = in focus). */
   recallByDepthLayer: { layer: number; truthUm: number; matchedUm: number }[];
+  /** Small vessels' truth and matched length by the truth's flow class (0–3). */
+  recallByFlowClass: { flowClass: number; truthUm: number; matchedUm: number }[];
   /** confusion[truth][engine] (classified pairs), counts. */
   confusion: number[][];
   /** Pairs whose engine vessel has no class, by truth class. */
@@ -399,6 +401,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     pairs: [],
     engineVessels: [],
     recallByDepthLayer: [],
+    recallByFlowClass: [],
     confusion: [empty4(), empty4(), empty4(), empty4()],
     unclassified: empty4(),
     missed: empty4(),
@@ -442,14 +445,22 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
   const t = { all: 0, allHit: 0, small: 0, smallHit: 0 };
   // Small vessels' truth and matched length by the truth's depth layer (0 in focus, deeper more blurred).
   const byLayer = new Map<number, { truthUm: number; matchedUm: number }>();
+  // …and by the truth's flow class: a class the segmentation misses more often skews MFI and PPV.
+  const byClass = new Map<number, { truthUm: number; matchedUm: number }>();
+  const bin = (m: Map<number, { truthUm: number; matchedUm: number }>, k: number): { truthUm: number; matchedUm: number } => {
+    const b = m.get(k) ?? { truthUm: 0, matchedUm: 0 };
+    m.set(k, b);
+    return b;
+  };
   for (const s of truthSamples) {
     const tv = truth.vessels[s.owner]!;
-    const layer = tv.small ? byLayer.get(tv.depthLayer) ?? { truthUm: 0, matchedUm: 0 } : null;
-    if (layer !== null) byLayer.set(tv.depthLayer, layer);
+    const layer = tv.small ? bin(byLayer, tv.depthLayer) : null;
+    const cls = tv.small ? bin(byClass, tv.flowClass) : null;
     t.all += s.w;
     if (layer !== null) {
       t.small += s.w;
       layer.truthUm += s.w;
+      cls!.truthUm += s.w;
     }
     const e = engineIndex.nearest(s.x, s.y, tol);
     if (e < 0) continue;
@@ -457,6 +468,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     if (layer !== null) {
       t.smallHit += s.w;
       layer.matchedUm += s.w;
+      cls!.matchedUm += s.w;
     }
     const m = cover[s.owner]!;
     m.set(e, (m.get(e) ?? 0) + s.w);
@@ -486,6 +498,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
   const recallAll = t.all > 0 ? t.allHit / t.all : null;
   const precisionAll = e.all > 0 ? e.allHit / e.all : null;
   const recallByDepthLayer = [...byLayer.entries()].sort((a, b) => a[0] - b[0]).map(([layer, b]) => ({ layer, ...b }));
+  const recallByFlowClass = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([flowClass, b]) => ({ flowClass, ...b }));
 
   // Pairs.
   const fpsV = truth.clip.fps.num / truth.clip.fps.den;
@@ -563,6 +576,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     pairs,
     engineVessels,
     recallByDepthLayer,
+    recallByFlowClass,
     weightedKappa: weightedKappa(out.confusion),
     exactAgreement: classified > 0 ? agree / classified : null,
     velocity: {
@@ -623,6 +637,8 @@ export interface SetSummary {
     velocity: { measurable: number; measured: number; censoredInRange: number; mdare: number | null; status: Status };
     /** Pooled recall by the truth's depth layer (0 = in focus), and the truth length behind it, µm. */
     recallByDepthLayer: { layer: number; truthUm: number; recall: number | null }[];
+    /** Pooled small-vessel recall by the truth's flow class (0–3), and the truth length behind it, µm. */
+    recallByFlowClass: { flowClass: number; truthUm: number; recall: number | null }[];
     /** Engine length off every truth centerline (beyond the match tolerance), µm, by the engine's flow class (null = unclassified), pooled. */
     falseLengthUmByEngineClass: { engineClass: 0 | 1 | 2 | 3 | null; engineUm: number; falseUm: number }[];
   };
@@ -632,17 +648,18 @@ export interface SetSummary {
   failures: string[];
 }
 
-function pooledRecallByLayer(comps: readonly ClipComparison[]): SetSummary['vessels']['recallByDepthLayer'] {
+/** Truth and matched length pooled over clips by a key (depth layer, flow class), with the recall. */
+function pooledRecall(bins: readonly (readonly { key: number; truthUm: number; matchedUm: number }[])[]): { key: number; truthUm: number; recall: number | null }[] {
   const by = new Map<number, { t: number; m: number }>();
-  for (const c of comps) {
-    for (const b of c.vessels.recallByDepthLayer) {
-      const a = by.get(b.layer) ?? { t: 0, m: 0 };
+  for (const clip of bins) {
+    for (const b of clip) {
+      const a = by.get(b.key) ?? { t: 0, m: 0 };
       a.t += b.truthUm;
       a.m += b.matchedUm;
-      by.set(b.layer, a);
+      by.set(b.key, a);
     }
   }
-  return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([layer, a]) => ({ layer, truthUm: a.t, recall: a.t > 0 ? a.m / a.t : null }));
+  return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([key, a]) => ({ key, truthUm: a.t, recall: a.t > 0 ? a.m / a.t : null }));
 }
 
 function pooledFalseLength(comps: readonly ClipComparison[]): SetSummary['vessels']['falseLengthUmByEngineClass'] {
@@ -728,7 +745,8 @@ export function summarize(set: string, comps: readonly ClipComparison[]): SetSum
       velocity: { measurable: pairs.filter((p) => p.measurable && p.engineId !== null).length, measured: rel.length, censoredInRange: pairs.filter((p) => p.measurable && p.engineCensored !== null).length, mdare, status: velStatus },
       recallAllMedian: median(vm.map((c) => c.vessels.recallAll).filter((x): x is number => x !== null)),
       precisionAllMedian: median(vm.map((c) => c.vessels.precisionAll).filter((x): x is number => x !== null)),
-      recallByDepthLayer: pooledRecallByLayer(vm),
+      recallByDepthLayer: pooledRecall(vm.map((c) => c.vessels.recallByDepthLayer.map((b) => ({ key: b.layer, ...b })))).map(({ key, ...b }) => ({ layer: key, ...b })),
+      recallByFlowClass: pooledRecall(vm.map((c) => c.vessels.recallByFlowClass.map((b) => ({ key: b.flowClass, ...b })))).map(({ key, ...b }) => ({ flowClass: key, ...b })),
       falseLengthUmByEngineClass: pooledFalseLength(vm),
     },
     notMeasuredAnywhere,
@@ -820,6 +838,7 @@ export function formatSummary(s: SetSummary, extra: { engineVersion?: string; ru
   else {
     L.push(`small vessels (${v.measuredClips} clips): recall median ${pct(v.recall.median)}, min ${pct(v.recall.min)} (${v.recall.pass} pass, ${v.recall.fail} fail); precision median ${pct(v.precision.median)}, min ${pct(v.precision.min)} (${v.precision.pass} pass, ${v.precision.fail} fail); all vessels (not judged): recall median ${pct(v.recallAllMedian)}, precision median ${pct(v.precisionAllMedian)}`);
     L.push(`   small-vessel recall pooled by depth layer (0 = in focus): ${v.recallByDepthLayer.map((b) => `layer ${b.layer} ${pct(b.recall)} of ${(b.truthUm / 1000).toFixed(1)} mm`).join('; ')}`);
+    L.push(`   small-vessel recall pooled by the truth's flow class: ${v.recallByFlowClass.map((b) => `class ${b.flowClass} ${pct(b.recall)} of ${(b.truthUm / 1000).toFixed(1)} mm`).join('; ')}`);
     L.push(`   engine length off the truth, by the engine's class: ${v.falseLengthUmByEngineClass.map((b) => `${b.engineClass ?? 'unclassified'} ${(b.falseUm / 1000).toFixed(2)} of ${(b.engineUm / 1000).toFixed(2)} mm`).join('; ')}`);
     L.push('flow classes, pooled (rows truth, columns engine):');
     L.push(`        ${['e0', 'e1', 'e2', 'e3'].map((x) => lpad(x, 6)).join('')}${lpad('uncl.', 7)}${lpad('missed', 8)}`);

@@ -4,8 +4,29 @@
  * ±0.25 and ±0.3 of the truth (the phantom's exact vessels and classes, through the same
  * session formulas, over the region the engine analysed).
  *
- * Off by default (HVM_STUDY_TRUTH=1 runs it): it does not pass yet. On 2026-12-07 one item
- * of the eight misses: P01 day3 small-vessel HI (engine 0.43, truth 0.89; session MFI within
+ * Off by default (HVM_STUDY_TRUTH=1 runs it): it does not pass yet. The field is 240×192 px
+ * by default (a quarter of an SDF frame, so the run takes ~30 s); HVM_STUDY_TRUTH_SIZE=720x576
+ * runs the same study at a full SDF field (~2.5 min), where each quadrant holds 3–4× the
+ * vessels and a quadrant score is decided by many of them, not by one near-tie.
+ *
+ * At 720×576 (2026-12-07) six of the eight items miss, all one way: every severe site reads
+ * too perfused. Severe sites (seeds 902, 905, 908, 911): small-vessel MFI 2, 2, 1.75, 2.25
+ * against a truth of 1.5, 0.5, 0.75, 0.75; PPV +11 to +18 points; healthy and septic sites
+ * within ±0.25 but one. Session MFI small +0.4 to +0.5, HI 0.29–0.48 against 1.04–1.15.
+ * Per vessel the classes agree well (pooled κ 0.85 over the 12 sites), so the bias is in
+ * which length gets which class: truly stopped capillaries whose barcode texture hovers
+ * around the stop test's bar (median 2.0–2.6 against a bar of 2) read intermittent, and
+ * static featureless diagrams of stopped, intermittent and sluggish deep vessels read
+ * "faster than resolvable" (class 3). Rules that fix this here (a static pair without
+ * texture counted as neither stopped nor moving; a vessel that never changes and shows the
+ * barcode in a quarter of its pairs counted stopped throughout; a joined vessel reported as
+ * its parts when the parts' class differs from the whole's) all cost the full phantom set,
+ * where fast capillaries in smeared and lossy clips give the same featureless static
+ * diagrams (κ 0.749 → 0.72–0.75, PPV within ±10 points on 18 → 16 clips); none is in.
+ * (test/accuracy/harness.ts prints small-vessel recall by the truth's flow class: 79/81/84/86 %
+ * for classes 0–3 here, so missed vessels are a smaller part of the bias.)
+ *
+ * At 240×192 (2026-12-07) one item of the eight misses: P01 day3 small-vessel HI (engine 0.43, truth 0.89; session MFI within
  * ±0.25). The 240×192 "severe" site reads quadrants 1, 0, 3, 3 against the truth's 1, 0, 0, 3:
  * its bottom-left quadrant is a near-tie by length (truth: no flow 109 µm, continuous 105 µm;
  * engine 119 against 128), and two of the engine's continuous capillaries there read 10–13 µm
@@ -32,7 +53,9 @@ describe.runIf(process.env.HVM_STUDY_TRUTH === '1')('hvm study against phantom t
   let clips: PhantomClip[] = [];
 
   beforeAll(async () => {
-    clips = await writePhantomStudy(dir, { width: 240, height: 192 });
+    const size = /^(\d+)x(\d+)$/.exec(process.env.HVM_STUDY_TRUTH_SIZE ?? '240x192');
+    if (size === null) throw new Error(`HVM_STUDY_TRUTH_SIZE must be WIDTHxHEIGHT, got ${process.env.HVM_STUDY_TRUTH_SIZE}`);
+    clips = await writePhantomStudy(dir, { width: Number(size[1]), height: Number(size[2]) });
     writeFileSync(join(dir, 'manifest.csv'), manifestText(clips));
     // Every site on both sides: this is about measurement, not quality gating.
     const r = await hvm(['study', 'manifest.csv', '--out', out, '--quiet', '--include-rejected'], { cwd: dir });
@@ -67,6 +90,7 @@ describe.runIf(process.env.HVM_STUDY_TRUTH === '1')('hvm study against phantom t
       }
     }
     // Every session and population at once, so a failure shows the whole picture.
+    console.log(`study truth (${process.env.HVM_STUDY_TRUTH_SIZE ?? '240x192'}): ${problems.length === 0 ? 'every item within its bar' : problems.join('; ')}`);
     expect(problems).toEqual([]);
   });
 });
