@@ -10,6 +10,10 @@
  *    part cancels between the two frames) — and the row is textured at the scale of cells. An
  *    interval between two frames is stopped when a stopped pair covers it. Intervals next to a
  *    dropped or duplicated frame are gaps: neither stopped nor moving, outside the analysed time.
+ *    A pair unchanged but without texture (featureless: a deep vessel, a faint stop under the
+ *    bar, a fast column whose cells the exposure smeared) proves neither: on capillaries it is
+ *    moving only when its unfiltered row changed (a coarse pattern moved), otherwise its
+ *    intervals are unknown, like gaps (params.ts featurelessUnknownMaxDiameterUm).
  * 4. Per window (windowS): the moving frames are demeaned over time (the static background
  *    out), consecutive moving pairs pooled into one normalised cross-correlation over all
  *    shifts the path allows (overlap ≥ minOverlap); its most significant peak (z-score against
@@ -186,10 +190,18 @@ export function usableColumns(rows: (Float32Array | null)[]): [number, number] |
 
 /**
  * Flow of one diagram. stopTextureSnr: the barcode's texture bar for this path (params.ts
- * stopTextureBar: it depends on the vessel's width), default p.stopMinTextureSnr. The core
- * runs the correlation sums (either backend: the same bits).
+ * stopTextureBar: it depends on the vessel's width), default p.stopMinTextureSnr.
+ * featurelessUnknown: whether an unchanged pair without texture is evidence of nothing (step 3;
+ * params.ts featurelessIsUnknown: capillaries) rather than moving. The core runs the
+ * correlation sums (either backend: the same bits).
  */
-export function estimateFlow(core: CoreBackend, std: StdRows, p: FlowParams, stopTextureSnr: number = p.stopMinTextureSnr): FlowEstimate {
+export function estimateFlow(
+  core: CoreBackend,
+  std: StdRows,
+  p: FlowParams,
+  stopTextureSnr: number = p.stopMinTextureSnr,
+  featurelessUnknown = true,
+): FlowEstimate {
   const { rows, stepUm, rowStepS } = std;
   const T = rows.length;
   const cols = usableColumns(rows);
@@ -222,7 +234,7 @@ export function estimateFlow(core: CoreBackend, std: StdRows, p: FlowParams, sto
   // exactly when nothing but noise changed, and a stopped pair has D = var(noise of a − b) = σ².
   // ratio = 4D / ν ≈ 1 stopped, ≫ 1 moving. Texture: var(fine row) / (σ²/2) ≥ stopTextureSnr.
   const sm = Math.max(1, Math.round(p.stopSmoothUm / stepUm));
-  const pairStop = new Int8Array(T).fill(-1); // -1 no pair, 0 moving, 1 stopped
+  const pairStop = new Int8Array(T).fill(-1); // -1 no pair, 0 moving, 1 stopped, 2 unchanged but featureless (no evidence)
   const pairCorr = new Float64Array(T);
   for (let t = 0; t + kS < T; t++) {
     const a = hp[t];
@@ -250,12 +262,27 @@ export function estimateFlow(core: CoreBackend, std: StdRows, p: FlowParams, sto
     pairCorr[t] = ncc0(a, b);
     // Unchanged up to noise, and textured at the cell scale well above noise: a barcode, not
     // the faint static residue of a fast column whose cells the exposure or codec averaged away.
-    pairStop[t] = ratio <= p.stopMaxNoiseRatio && tex >= stopTextureSnr * noiseRow ? 1 : 0;
+    if (ratio > p.stopMaxNoiseRatio) pairStop[t] = 0;
+    else if (tex >= stopTextureSnr * noiseRow) pairStop[t] = 1;
+    else if (!featurelessUnknown) pairStop[t] = 0;
+    else {
+      // Featureless and unchanged at the cell scale. The same test on the unfiltered rows:
+      // a pattern coarser than the high-pass (cells smeared by the exposure, blurred by depth)
+      // that moved changes them beyond noise; a featureless stop does not.
+      const ra = rows[t]!.subarray(cols[0], cols[1] + 1);
+      const rb = rows[t + kS]!.subarray(cols[0], cols[1] + 1);
+      const xr = smooth(ra, rb, sm);
+      let Dr = 0;
+      for (let i = sm; i < L - sm; i++) Dr += xr[i]! * xr[i]!;
+      Dr /= L - 2 * sm;
+      pairStop[t] = nu > 0 && (4 * Dr) / nu > p.stopMaxNoiseRatio ? 0 : 2;
+    }
   }
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair
   // covers it (a stopped pair means every interval inside it is stopped: rows a … a + kS show
-  // the same pattern), moving when covering pairs exist and none is stopped, unknown when a gap
-  // leaves no covering pair. Stops shorter than stopLagS are not seen.
+  // the same pattern), moving when a moving pair covers it and none is stopped, unknown when a
+  // gap leaves no covering pair or only featureless unchanged pairs cover it. Stops shorter
+  // than stopLagS are not seen.
   const nI = Math.max(0, T - 1);
   const state = new Int8Array(nI).fill(-1);
   for (let i = 0; i < nI; i++) {

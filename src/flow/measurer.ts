@@ -17,7 +17,7 @@ import type { CoreBackend } from '../backend/types.js';
 import { estimateFlow, type FlowEstimate } from './estimate.js';
 import { lumenContrast } from '../analysis/lumen-contrast.js';
 import { gateStopByContrast } from './lumen-contrast.js';
-import { resolveFlowParams, stopTextureBar, type FlowParams } from './params.js';
+import { featurelessIsUnknown, resolveFlowParams, stopTextureBar, type FlowParams } from './params.js';
 import { samplePath, type PathSamples } from './path-samples.js';
 import { RowStore } from './row-store.js';
 import type { FlowFrame, FlowPath, SpaceTimeDiagram, VesselFlow } from './types.js';
@@ -109,6 +109,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
     fieldNormals[i] = normals[i]!;
     fieldNormals[i + 1] = normals[i + 1]! / 2;
   }
+  const diameterUm = (s: PathState): number => s.path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY);
   const fieldBuf = new Map<number, Uint8Array>();
   const field = (data: Uint8Array, q: number): { img: Uint8Array; h: number } => {
     const h = Math.floor((o.height - q + 1) / 2);
@@ -193,7 +194,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       finished = states.map((s) => {
         const e = s.samples.count < 2
           ? estimateFlow(o.core, { rows: [], diffs: [], stepUm: s.samples.stepUm, rowStepS }, p)
-          : estimateFlow(o.core, { rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS }, p, stopTextureBar(s.path.diameterPx * Math.sqrt(o.scale.umPerPxX * o.scale.umPerPxY), p));
+          : estimateFlow(o.core, { rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS }, p, stopTextureBar(diameterUm(s), p), featurelessIsUnknown(diameterUm(s), p));
         s.estimate = e;
         const { usedColumns: _u, slopeColumnsPerRow: _s, ...estimated } = e;
         const flow: VesselFlow = { id: s.path.id, ...estimated };

@@ -123,9 +123,15 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(snrOf(faint)).toBeGreaterThan(1.2);
     expect(snrOf(faint)).toBeLessThan(1.6);
     const e1 = estimateFlow(core, faint, P);
-    // Row noise lets some pairs through, but never enough for intermittent or no flow.
-    expect(e1.flowClass === 2 || e1.flowClass === 3).toBe(true);
-    expect(e1.stoppedFraction!).toBeLessThan(P.intermittentMinStoppedFraction);
+    // Row noise lets some pairs through, but too few to be a stop; the rest are unchanged and
+    // featureless, evidence of nothing: on a capillary the column is left unclassified.
+    expect(e1.flowClass).toBeNull();
+    expect(e1.reason).toMatch(/^too few seconds analysed/);
+    // Counted as moving (the rule for venules, and for every path before 2026-12-07), the
+    // same residue reads flowing, never intermittent or no flow.
+    const old = estimateFlow(core, faint, P, P.stopMinTextureSnr, false);
+    expect(old.flowClass === 2 || old.flowClass === 3).toBe(true);
+    expect(old.stoppedFraction!).toBeLessThan(P.intermittentMinStoppedFraction);
     // Under the old bar (1) the same residue read as no flow: the bar is what separates them.
     expect(estimateFlow(core, faint, resolveFlowParams({ stopMinTextureSnr: 1 })).flowClass).toBe(0);
     // A venule (≥ 20 µm) keeps the bar of 1: its packed, smoother column is a stop at this texture.
@@ -150,11 +156,52 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(e.flowClass).toBe(3);
   });
 
-  test('featureless noise is never a stop (no texture): read as faster than resolvable', () => {
+  test('featureless noise is never a stop (no texture), nor flow (nothing moved): unclassified on a capillary, moving where featureless counts as moving', () => {
     const rows = makeStd({ cols: 100, rows: 75, dPerRow: 0, noise: 1 });
     const flat = { ...rows, rows: rows.rows.map((r) => r && r.map((_, i) => 95 + (r[i]! - Math.round(r[i]!)))) };
     const e = estimateFlow(core, flat, P);
-    expect(e.flowClass).not.toBe(0);
+    expect(e.flowClass).toBeNull();
+    expect(e.reason).toMatch(/^too few seconds analysed/);
+    expect(estimateFlow(core, flat, P, P.stopMinTextureSnr, false).flowClass).not.toBe(0);
+  });
+
+  test('a faint stop whose barcode sits at the texture bar (about half its pairs under it) is stopped: the pairs under the bar prove nothing, they are not flow', () => {
+    const atBar = makeStd({ cols: 100, rows: 75, dPerRow: 0, amplitude: 0.19, seed: 7 });
+    const e = estimateFlow(core, atBar, P);
+    expect(e.flowClass).toBe(0);
+    expect(e.stoppedFraction!).toBeGreaterThanOrEqual(P.noFlowMinStoppedFraction);
+    // Counted as moving, those pairs made the stop read intermittent or flowing.
+    const old = estimateFlow(core, atBar, P, P.stopMinTextureSnr, false);
+    expect(old.flowClass).not.toBe(0);
+    expect(old.stoppedFraction!).toBeLessThan(0.8);
+  });
+
+  test('a smeared column (no cell-scale texture, a coarse pattern moving 30 samples a frame) is flowing: its unfiltered rows change', () => {
+    // Cells averaged by the exposure: only smooth undulations (wavelengths 150 and 230 samples)
+    // are left, which the cell-scale high-pass removes: at that scale the pair is unchanged
+    // and featureless.
+    const cols = 120;
+    const nr = rng(77);
+    const gauss = (): number => Math.sqrt(-2 * Math.log(nr() + 1e-12)) * Math.cos(2 * Math.PI * nr());
+    const rows: Float32Array[] = [];
+    const diffs: Float32Array[] = [];
+    for (let t = 0; t < 75; t++) {
+      const row = new Float32Array(cols);
+      const diff = new Float32Array(cols);
+      for (let i = 0; i < cols; i++) {
+        const x = i - 30 * t;
+        const v = 95 + 6 * Math.sin((2 * Math.PI * x) / 150) + 4 * Math.sin((2 * Math.PI * x) / 230 + 1);
+        const l = v + gauss();
+        const r = v + gauss();
+        row[i] = (l + r) / 2;
+        diff[i] = l - r;
+      }
+      rows.push(row);
+      diffs.push(diff);
+    }
+    const e = estimateFlow(core, { rows, diffs, stepUm: STEP_UM, rowStepS: 1 / FPS }, P);
+    expect(e.flowClass).toBe(3);
+    expect(e.stoppedFraction!).toBeLessThan(0.05);
   });
 
   test('intermittent: stopped 60 % of the time, then moving at 8 samples/row → class 1, stoppedFraction 0.6 (± 0.08)', () => {

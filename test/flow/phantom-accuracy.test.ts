@@ -22,6 +22,13 @@
  * engine's own vessels in lossy and smeared clips, pooled κ rose 0.609 → 0.708 (fast columns
  * read stopped or intermittent 15 → 6, stops found 5 of 16 → 9 of 18). Issue 6's bar on the
  * held-out seeds (90 %, κ 0.85) is therefore no longer met here.
+ *
+ * 2026-12-07, later: a pair unchanged but without texture is no longer counted as moving on
+ * capillaries (params.ts featurelessUnknownMaxDiameterUm): the faint stops above had half
+ * their pairs under the bar, and those pairs made them intermittent. Held-out 88.3 → 93.3 %,
+ * κ 0.835 → 0.913 (issue 6's bar met on these seeds; stopped 4 → 7 of 9); jitter κ 0.745 →
+ * 0.777, 29.97 fps 86.7 → 88.9 %, duplicated frames 84.4 → 86.7 %; the other conditions
+ * unchanged. Floors raised with it.
  */
 import { describe, expect, test } from 'vitest';
 import { loadBackend } from '../../src/backend/index.js';
@@ -51,10 +58,10 @@ function condition(label: string, o: Partial<PhantomOptions>, seeds: number[] = 
 }
 
 describe(`flow stage vs phantom truth (backend ${be.name})`, () => {
-  test('held-out seeds 11–14 (not used to choose any parameter), clear-cut 25 fps (floors: accuracy ≥ 0.88, κ ≥ 0.83, MdARE ≤ 0.08, censoring ≥ 0.9)', () => {
+  test('held-out seeds 11–14 (not used to choose any parameter), clear-cut 25 fps (issue 6 bars: accuracy ≥ 0.9, κ ≥ 0.85; floors: accuracy ≥ 0.92, κ ≥ 0.9, MdARE ≤ 0.08, censoring ≥ 0.9)', () => {
     const s = condition('HELD-OUT seeds 11–14, clear-cut septic 25 fps', {}, [11, 12, 13, 14]);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.88);
-    expect(s.kappa).toBeGreaterThanOrEqual(0.83);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.92);
+    expect(s.kappa).toBeGreaterThanOrEqual(0.9);
     expect(s.mdare!).toBeLessThanOrEqual(0.08);
     expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
