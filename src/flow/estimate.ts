@@ -14,6 +14,12 @@
  *    bar, a fast column whose cells the exposure smeared) proves neither: on capillaries it is
  *    moving only when its unfiltered row changed (a coarse pattern moved), otherwise its
  *    intervals are unknown, like gaps (params.ts featurelessUnknownMaxDiameterUm).
+ *    A column of red cells stops as a whole, so the whole path's row is stopped only while
+ *    everything on it is: a path that runs on through a branch point into a vessel that stops
+ *    at other times reads stopped only when both are (two intermittent capillaries stopped
+ *    67–69 % of the time each read 42 % joined). Paths at least 2 × minPathLengthUm long are
+ *    therefore tested half by half too, and the vessel's stopped fraction is the larger of the
+ *    whole path's and the mean of its halves'.
  * 4. Per window (windowS): the moving frames are demeaned over time (the static background
  *    out), consecutive moving pairs pooled into one normalised cross-correlation over all
  *    shifts the path allows (overlap ≥ minOverlap); its most significant peak (z-score against
@@ -225,7 +231,8 @@ export function estimateFlow(
   // Texture at the scale of single cells (± stopTextureRadiusUm): what a barcode of RBCs has and
   // a blurred (out-of-focus) or featureless column lacks.
   const fineR = Math.max(1, Math.round(p.stopTextureRadiusUm / stepUm));
-  const sdFine = hp.map((r) => (r === null ? 0 : rowSd(highPass(r, fineR))));
+  const fine = hp.map((r) => (r === null ? null : highPass(r, fineR)));
+  const sdFine = fine.map((r) => (r === null ? 0 : rowSd(r)));
   const diffs = std.diffs.map((r) => (r === null ? null : r.slice(cols[0], cols[1] + 1)));
 
   // Stop test on pairs (t, t + kS): the change of the row, D = mean (a − b)², against its noise.
@@ -234,7 +241,39 @@ export function estimateFlow(
   // exactly when nothing but noise changed, and a stopped pair has D = var(noise of a − b) = σ².
   // ratio = 4D / ν ≈ 1 stopped, ≫ 1 moving. Texture: var(fine row) / (σ²/2) ≥ stopTextureSnr.
   const sm = Math.max(1, Math.round(p.stopSmoothUm / stepUm));
-  const pairStop = new Int8Array(T).fill(-1); // -1 no pair, 0 moving, 1 stopped, 2 unchanged but featureless (no evidence)
+  // Per pair, over the samples [lo, hi) of the path: -1 no pair, 0 moving, 1 stopped, 2 unchanged
+  // but featureless (no evidence). x, y: the pair's smoothed row and noise-reference changes.
+  const pairCode = (t: number, x: Float64Array, y: Float64Array, lo: number, hi: number, texSd: number): 0 | 1 | 2 => {
+    let D = 0;
+    let nu = 0;
+    for (let i = lo; i < hi; i++) {
+      D += x[i]! * x[i]!;
+      nu += y[i]! * y[i]!;
+    }
+    D /= hi - lo;
+    nu /= hi - lo;
+    const ratio = nu > 0 ? (4 * D) / nu : Number.POSITIVE_INFINITY;
+    const noiseRow = (nu * (2 * sm + 1)) / 8; // noise variance of one unsmoothed row (mean of the two lines)
+    const tex = texSd * texSd;
+    // Unchanged up to noise, and textured at the cell scale well above noise: a barcode, not
+    // the faint static residue of a fast column whose cells the exposure or codec averaged away.
+    if (ratio > p.stopMaxNoiseRatio) return 0;
+    if (tex >= stopTextureSnr * noiseRow) return 1;
+    if (!featurelessUnknown) return 0;
+    // Featureless and unchanged at the cell scale. The same test on the unfiltered rows:
+    // a pattern coarser than the high-pass (cells smeared by the exposure, blurred by depth)
+    // that moved changes them beyond noise; a featureless stop does not.
+    const xr = smooth(rows[t]!.subarray(cols[0], cols[1] + 1), rows[t + kS]!.subarray(cols[0], cols[1] + 1), sm);
+    let Dr = 0;
+    for (let i = lo; i < hi; i++) Dr += xr[i]! * xr[i]!;
+    Dr /= hi - lo;
+    return nu > 0 && (4 * Dr) / nu > p.stopMaxNoiseRatio ? 0 : 2;
+  };
+  // Halves of the path, each tested on its own when both are long enough (file comment, 3).
+  const half = Math.floor(L / 2);
+  const halves: [number, number][] = L * stepUm >= 2 * p.minPathLengthUm ? [[sm, half], [half, L - sm]] : [];
+  const pairStop = new Int8Array(T).fill(-1);
+  const halfStop = halves.map(() => new Int8Array(T).fill(-1));
   const pairCorr = new Float64Array(T);
   for (let t = 0; t + kS < T; t++) {
     const a = hp[t];
@@ -247,36 +286,12 @@ export function estimateFlow(
     // smoothing both sides the same way keeps the ratio's noise calibration.
     const x = smooth(a, b, sm);
     const y = smooth(da, db, sm);
-    let D = 0;
-    let nu = 0;
-    for (let i = sm; i < L - sm; i++) {
-      D += x[i]! * x[i]!;
-      nu += y[i]! * y[i]!;
-    }
-    D /= L - 2 * sm;
-    nu /= L - 2 * sm;
-    const ratio = nu > 0 ? (4 * D) / nu : Number.POSITIVE_INFINITY;
-    const noiseRow = (nu * (2 * sm + 1)) / 8; // noise variance of one unsmoothed row (mean of the two lines)
-    const texSd = Math.min(sdFine[t]!, sdFine[t + kS]!);
-    const tex = texSd * texSd;
     pairCorr[t] = ncc0(a, b);
-    // Unchanged up to noise, and textured at the cell scale well above noise: a barcode, not
-    // the faint static residue of a fast column whose cells the exposure or codec averaged away.
-    if (ratio > p.stopMaxNoiseRatio) pairStop[t] = 0;
-    else if (tex >= stopTextureSnr * noiseRow) pairStop[t] = 1;
-    else if (!featurelessUnknown) pairStop[t] = 0;
-    else {
-      // Featureless and unchanged at the cell scale. The same test on the unfiltered rows:
-      // a pattern coarser than the high-pass (cells smeared by the exposure, blurred by depth)
-      // that moved changes them beyond noise; a featureless stop does not.
-      const ra = rows[t]!.subarray(cols[0], cols[1] + 1);
-      const rb = rows[t + kS]!.subarray(cols[0], cols[1] + 1);
-      const xr = smooth(ra, rb, sm);
-      let Dr = 0;
-      for (let i = sm; i < L - sm; i++) Dr += xr[i]! * xr[i]!;
-      Dr /= L - 2 * sm;
-      pairStop[t] = nu > 0 && (4 * Dr) / nu > p.stopMaxNoiseRatio ? 0 : 2;
-    }
+    pairStop[t] = pairCode(t, x, y, sm, L - sm, Math.min(sdFine[t]!, sdFine[t + kS]!));
+    halves.forEach(([lo, hi], h) => {
+      const texSd = Math.min(rowSd(fine[t]!.subarray(lo, hi)), rowSd(fine[t + kS]!.subarray(lo, hi)));
+      halfStop[h]![t] = pairCode(t, x, y, lo, hi, texSd);
+    });
   }
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair
   // covers it (a stopped pair means every interval inside it is stopped: rows a … a + kS show
@@ -284,18 +299,34 @@ export function estimateFlow(
   // gap leaves no covering pair or only featureless unchanged pairs cover it. Stops shorter
   // than stopLagS are not seen.
   const nI = Math.max(0, T - 1);
-  const state = new Int8Array(nI).fill(-1);
-  for (let i = 0; i < nI; i++) {
-    if (hp[i] === null || hp[i + 1] === null) continue;
-    // No covering pair evaluated (a gap within stopLagS): no evidence either way, unknown.
-    for (let a = Math.max(0, i - kS + 1); a <= i; a++) {
-      if (pairStop[a] === 1) {
-        state[i] = 1;
-        break;
+  const intervalStates = (codes: Int8Array): Int8Array => {
+    const st = new Int8Array(nI).fill(-1);
+    for (let i = 0; i < nI; i++) {
+      if (hp[i] === null || hp[i + 1] === null) continue;
+      // No covering pair evaluated (a gap within stopLagS): no evidence either way, unknown.
+      for (let a = Math.max(0, i - kS + 1); a <= i; a++) {
+        if (codes[a] === 1) {
+          st[i] = 1;
+          break;
+        }
+        if (codes[a] === 0) st[i] = 0;
       }
-      if (pairStop[a] === 0) state[i] = 0;
     }
-  }
+    return st;
+  };
+  const state = intervalStates(pairStop);
+  // The halves' stopped fractions, when each has enough analysed time.
+  const halfFractions = halfStop.flatMap((codes) => {
+    let known = 0;
+    let stopped = 0;
+    for (const v of intervalStates(codes)) {
+      if (v < 0) continue;
+      known++;
+      if (v === 1) stopped++;
+    }
+    return known * rowStepS >= p.minAnalysedS ? [stopped / known] : [];
+  });
+  const halvesStopped = halfFractions.length === 2 ? (halfFractions[0]! + halfFractions[1]!) / 2 : null;
 
   // Windows of intervals.
   const nW = Math.max(2, Math.round(p.windowS / rowStepS));
@@ -388,7 +419,9 @@ export function estimateFlow(
     return unclassified(`too few seconds analysed (${analysedS.toFixed(2)} s < ${p.minAnalysedS} s)`, { usedColumns: cols, measurableRangeUmPerS: range, series: { stepS, valuesUmPerS: series } });
   }
   const stoppedTotal = windows.reduce((s, w) => s + w.stopped, 0);
-  const stoppedFraction = stoppedTotal / knownTotal;
+  // A stop is simultaneous along one vessel: halves stopped more than the whole path mean
+  // the path spans vessels that stop at different times (file comment, 3).
+  const stoppedFraction = halvesStopped !== null ? Math.max(stoppedTotal / knownTotal, halvesStopped) : stoppedTotal / knownTotal;
   let decidedKnown = 0;
   let speedSum = 0;
   let movingDecided = 0;

@@ -211,6 +211,30 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(e.flowClass).toBe(1);
   });
 
+  test('a path running on into a second vessel that stops at other times: each half stopped 60 % of the time reads intermittent, not the 20 % when both are stopped', () => {
+    // Left half (samples 0–59) stopped in rows 0–44, right half (60–119) in rows 30–74; each
+    // moves 8 samples a row otherwise (its own pattern, so the halves never match each other).
+    const cols = 120;
+    const left = makeStd({ cols, rows: 75, dPerRow: (t) => (t <= 44 ? 0 : 8), seed: 3 });
+    const right = makeStd({ cols, rows: 75, dPerRow: (t) => (t >= 30 ? 0 : 8), seed: 4 });
+    const join = (a: Float32Array | null, b: Float32Array | null): Float32Array => {
+      const r = new Float32Array(cols);
+      r.set(a!.subarray(0, 60), 0);
+      r.set(b!.subarray(60), 60);
+      return r;
+    };
+    const std = { rows: left.rows.map((r, t) => join(r, right.rows[t]!)), diffs: left.diffs.map((r, t) => join(r, right.diffs[t]!)), stepUm: STEP_UM, rowStepS: 1 / FPS };
+    const e = estimateFlow(core, std, P);
+    expect(Math.abs(e.stoppedFraction! - 0.6)).toBeLessThan(0.1);
+    expect(e.flowClass).toBe(1);
+    // Either half alone is the intermittent vessel it is.
+    const halfStd = (lo: number, hi: number) => ({ ...std, rows: std.rows.map((r) => r.slice(lo, hi)), diffs: std.diffs.map((r) => r.slice(lo, hi)) });
+    for (const [lo, hi] of [[0, 60], [60, 120]] as const) {
+      const h = estimateFlow(core, halfStd(lo, hi), P);
+      expect(Math.abs(h.stoppedFraction! - 0.6)).toBeLessThan(0.1);
+    }
+  });
+
   test('dropped/duplicated frames are gaps, not stops: a moving vessel with 10 gaps stays class 2 with stoppedFraction < 0.05', () => {
     const gaps = [5, 6, 17, 28, 29, 30, 41, 52, 63, 70];
     const e = estimateFlow(core, makeStd({ cols: 120, rows: 75, dPerRow: 5, gaps }), P);
