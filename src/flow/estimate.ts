@@ -242,8 +242,9 @@ export function estimateFlow(
   // ratio = 4D / ν ≈ 1 stopped, ≫ 1 moving. Texture: var(fine row) / (σ²/2) ≥ stopTextureSnr.
   const sm = Math.max(1, Math.round(p.stopSmoothUm / stepUm));
   // Per pair, over the samples [lo, hi) of the path: -1 no pair, 0 moving, 1 stopped, 2 unchanged
-  // but featureless (no evidence). x, y: the pair's smoothed row and noise-reference changes.
-  const pairCode = (t: number, x: Float64Array, y: Float64Array, lo: number, hi: number, texSd: number): 0 | 1 | 2 => {
+  // but featureless (no evidence). x, y: the pair's smoothed row and noise-reference changes;
+  // xr: the smoothed change of its unfiltered rows, computed only for a featureless pair.
+  const pairCode = (x: Float64Array, y: Float64Array, xr: () => Float64Array, lo: number, hi: number, texSd: number): 0 | 1 | 2 => {
     let D = 0;
     let nu = 0;
     for (let i = lo; i < hi; i++) {
@@ -263,15 +264,17 @@ export function estimateFlow(
     // Featureless and unchanged at the cell scale. The same test on the unfiltered rows:
     // a pattern coarser than the high-pass (cells smeared by the exposure, blurred by depth)
     // that moved changes them beyond noise; a featureless stop does not.
-    const xr = smooth(rows[t]!.subarray(cols[0], cols[1] + 1), rows[t + kS]!.subarray(cols[0], cols[1] + 1), sm);
+    const r = xr();
     let Dr = 0;
-    for (let i = lo; i < hi; i++) Dr += xr[i]! * xr[i]!;
+    for (let i = lo; i < hi; i++) Dr += r[i]! * r[i]!;
     Dr /= hi - lo;
     return nu > 0 && (4 * Dr) / nu > p.stopMaxNoiseRatio ? 0 : 2;
   };
   // Halves of the path, each tested on its own when both are long enough (file comment, 3).
   const half = Math.floor(L / 2);
   const halves: [number, number][] = L * stepUm >= 2 * p.minPathLengthUm ? [[sm, half], [half, L - sm]] : [];
+  // Each row's cell-scale texture over each half, once per row (a row is in two pairs).
+  const halfSdFine = halves.map(([lo, hi]) => fine.map((r) => (r === null ? 0 : rowSd(r.subarray(lo, hi)))));
   const pairStop = new Int8Array(T).fill(-1);
   const halfStop = halves.map(() => new Int8Array(T).fill(-1));
   const pairCorr = new Float64Array(T);
@@ -286,11 +289,12 @@ export function estimateFlow(
     // smoothing both sides the same way keeps the ratio's noise calibration.
     const x = smooth(a, b, sm);
     const y = smooth(da, db, sm);
+    let raw: Float64Array | null = null;
+    const xr = (): Float64Array => (raw ??= smooth(rows[t]!.subarray(cols[0], cols[1] + 1), rows[t + kS]!.subarray(cols[0], cols[1] + 1), sm));
     pairCorr[t] = ncc0(a, b);
-    pairStop[t] = pairCode(t, x, y, sm, L - sm, Math.min(sdFine[t]!, sdFine[t + kS]!));
+    pairStop[t] = pairCode(x, y, xr, sm, L - sm, Math.min(sdFine[t]!, sdFine[t + kS]!));
     halves.forEach(([lo, hi], h) => {
-      const texSd = Math.min(rowSd(fine[t]!.subarray(lo, hi)), rowSd(fine[t + kS]!.subarray(lo, hi)));
-      halfStop[h]![t] = pairCode(t, x, y, lo, hi, texSd);
+      halfStop[h]![t] = pairCode(x, y, xr, lo, hi, Math.min(halfSdFine[h]![t]!, halfSdFine[h]![t + kS]!));
     });
   }
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair
@@ -421,7 +425,7 @@ export function estimateFlow(
   const stoppedTotal = windows.reduce((s, w) => s + w.stopped, 0);
   // A stop is simultaneous along one vessel: halves stopped more than the whole path mean
   // the path spans vessels that stop at different times (file comment, 3).
-  const stoppedFraction = halvesStopped !== null ? Math.max(stoppedTotal / knownTotal, halvesStopped) : stoppedTotal / knownTotal;
+  const stoppedFraction = Math.max(stoppedTotal / knownTotal, halvesStopped ?? 0);
   let decidedKnown = 0;
   let speedSum = 0;
   let movingDecided = 0;
