@@ -109,6 +109,27 @@ describe('accuracy harness self-test', () => {
     expect(c1.notMeasured).toContain('TVD (small)');
   });
 
+  it('pools small engine length by (engine class, nearest truth vessel class): diagonal for an exact engine; a relabelled vessel moves its length off the diagonal', () => {
+    const m = summarize('t', [compareClip(truth, exact, { id: 'exact' })]).vessels.lengthConfusionUm;
+    expect(m).toHaveLength(5);
+    const total = m.flat().reduce((a, b) => a + b, 0);
+    const diagonal = [0, 1, 2, 3].reduce((a, k) => a + m[k]![k]!, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(diagonal / total).toBeGreaterThan(0.99);
+    // The longest small vessel read one class off: its length leaves the diagonal for its new row.
+    const relabelled = clone(exact);
+    const v = relabelled.vessels.filter((x) => x.small && x.flowClass !== null).sort((a, b) => b.lengthUm - a.lengthUm)[0]!;
+    const was = v.flowClass!;
+    const now = was === 3 ? 1 : 3;
+    v.flowClass = now;
+    const c = compareClip(truth, relabelled, { id: 'relabelled' });
+    const moved = c.vessels.engineVessels.find((e) => e.id === v.id)!.matchedUmByTruthClass[was];
+    expect(moved).toBeGreaterThan(0.9 * v.lengthUm);
+    const m2 = summarize('t', [c]).vessels.lengthConfusionUm;
+    expect(m2[now]![was]! - m[now]![was]!).toBeCloseTo(moved, 6);
+    expect(m[was]![was]! - m2[was]![was]!).toBeCloseTo(moved, 6);
+  });
+
   it('matches centerlines at 2 px: 1.5 px off passes, 3 px off fails; missing length fails recall, invented length fails precision', () => {
     const shift = (d: number): EngineResult => {
       const r = clone(exact);

@@ -72,7 +72,10 @@ export interface EngineVesselMatch {
   lengthUm: number;
   matchedShare: number | null;
   diameterUm: number;
+  small: boolean;
   flowClass: 0 | 1 | 2 | 3 | null;
+  /** The part within the match tolerance of a truth centerline, µm, by that truth vessel's flow class (0–3). */
+  matchedUmByTruthClass: [number, number, number, number];
 }
 
 export interface VesselComparison {
@@ -474,16 +477,18 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     m.set(e, (m.get(e) ?? 0) + s.w);
   }
   const e = { all: 0, allHit: 0, small: 0, smallHit: 0 };
-  const perEngine = result.vessels.map(() => ({ len: 0, hit: 0 }));
+  const perEngine = result.vessels.map(() => ({ len: 0, hit: 0, byTruthClass: [0, 0, 0, 0] as [number, number, number, number] }));
   for (const s of engineSamples) {
     const small = result.vessels[s.owner]!.small;
     e.all += s.w;
     if (small) e.small += s.w;
     perEngine[s.owner]!.len += s.w;
-    if (truthIndex.nearest(s.x, s.y, tol) >= 0) {
+    const near = truthIndex.nearest(s.x, s.y, tol);
+    if (near >= 0) {
       e.allHit += s.w;
       if (small) e.smallHit += s.w;
       perEngine[s.owner]!.hit += s.w;
+      perEngine[s.owner]!.byTruthClass[truth.vessels[near]!.flowClass] += s.w;
     }
   }
   const engineVessels = result.vessels.map((v, i) => ({
@@ -491,7 +496,9 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     lengthUm: perEngine[i]!.len,
     matchedShare: perEngine[i]!.len > 0 ? perEngine[i]!.hit / perEngine[i]!.len : null,
     diameterUm: v.diameterUm,
+    small: v.small,
     flowClass: v.flowClass,
+    matchedUmByTruthClass: perEngine[i]!.byTruthClass,
   }));
   const recall = t.small > 0 ? t.smallHit / t.small : null;
   const precision = e.small > 0 ? e.smallHit / e.small : null;
@@ -641,6 +648,12 @@ export interface SetSummary {
     recallByFlowClass: { flowClass: number; truthUm: number; recall: number | null }[];
     /** Engine length off every truth centerline (beyond the match tolerance), µm, by the engine's flow class (null = unclassified), pooled. */
     falseLengthUmByEngineClass: { engineClass: 0 | 1 | 2 | 3 | null; engineUm: number; falseUm: number }[];
+    /**
+     * Small engine vessels' length near a truth centerline, µm, pooled: [engine class 0–3, then
+     * unclassified][the nearest truth vessel's class]. Length, not vessel counts: what PPV and
+     * quadrant MFI weigh (κ pairs each truth vessel with one engine vessel only).
+     */
+    lengthConfusionUm: number[][];
   };
   /** Items the engine reported in no clip, "metric (population)". */
   notMeasuredAnywhere: string[];
@@ -660,6 +673,18 @@ function pooledRecall(bins: readonly (readonly { key: number; truthUm: number; m
     }
   }
   return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([key, a]) => ({ key, truthUm: a.t, recall: a.t > 0 ? a.m / a.t : null }));
+}
+
+function pooledLengthConfusion(comps: readonly ClipComparison[]): number[][] {
+  const m = [0, 1, 2, 3, 4].map(() => [0, 0, 0, 0]);
+  for (const c of comps) {
+    for (const e of c.vessels.engineVessels) {
+      if (!e.small) continue;
+      const row = m[e.flowClass ?? 4]!;
+      e.matchedUmByTruthClass.forEach((um, k) => (row[k] += um));
+    }
+  }
+  return m;
 }
 
 function pooledFalseLength(comps: readonly ClipComparison[]): SetSummary['vessels']['falseLengthUmByEngineClass'] {
@@ -748,6 +773,7 @@ export function summarize(set: string, comps: readonly ClipComparison[]): SetSum
       recallByDepthLayer: pooledRecall(vm.map((c) => c.vessels.recallByDepthLayer.map((b) => ({ key: b.layer, ...b })))).map(({ key, ...b }) => ({ layer: key, ...b })),
       recallByFlowClass: pooledRecall(vm.map((c) => c.vessels.recallByFlowClass.map((b) => ({ key: b.flowClass, ...b })))).map(({ key, ...b }) => ({ flowClass: key, ...b })),
       falseLengthUmByEngineClass: pooledFalseLength(vm),
+      lengthConfusionUm: pooledLengthConfusion(vm),
     },
     notMeasuredAnywhere,
     failures,
@@ -840,6 +866,9 @@ export function formatSummary(s: SetSummary, extra: { engineVersion?: string; ru
     L.push(`   small-vessel recall pooled by depth layer (0 = in focus): ${v.recallByDepthLayer.map((b) => `layer ${b.layer} ${pct(b.recall)} of ${(b.truthUm / 1000).toFixed(1)} mm`).join('; ')}`);
     L.push(`   small-vessel recall pooled by the truth's flow class: ${v.recallByFlowClass.map((b) => `class ${b.flowClass} ${pct(b.recall)} of ${(b.truthUm / 1000).toFixed(1)} mm`).join('; ')}`);
     L.push(`   engine length off the truth, by the engine's class: ${v.falseLengthUmByEngineClass.map((b) => `${b.engineClass ?? 'unclassified'} ${(b.falseUm / 1000).toFixed(2)} of ${(b.engineUm / 1000).toFixed(2)} mm`).join('; ')}`);
+    L.push('   small-vessel length near the truth, mm, pooled (rows engine class, columns the nearest truth vessel\'s class):');
+    L.push(`        ${['t0', 't1', 't2', 't3'].map((x) => lpad(x, 8)).join('')}`);
+    v.lengthConfusionUm.forEach((r, i) => L.push(`   ${i < 4 ? `e${i}   ` : 'uncl.'}${r.map((x) => lpad((x / 1000).toFixed(2), 8)).join('')}`));
     L.push('flow classes, pooled (rows truth, columns engine):');
     L.push(`        ${['e0', 'e1', 'e2', 'e3'].map((x) => lpad(x, 6)).join('')}${lpad('uncl.', 7)}${lpad('missed', 8)}`);
     v.confusion.forEach((r, i) => L.push(`   t${i}   ${r.map((x) => lpad(String(x), 6)).join('')}${lpad(String(v.unclassified[i]), 7)}${lpad(String(v.missed[i]), 8)}`));
