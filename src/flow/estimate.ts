@@ -13,7 +13,11 @@
  *    A pair unchanged but without texture (featureless: a deep vessel, a faint stop under the
  *    bar, a fast column whose cells the exposure smeared) proves neither: on capillaries it is
  *    moving only when its unfiltered row changed (a coarse pattern moved), otherwise its
- *    intervals are unknown, like gaps (params.ts featurelessUnknownMaxDiameterUm).
+ *    intervals are unknown, like gaps (params.ts featurelessUnknownMaxDiameterUm) — except in
+ *    runs: a blurred capillary's stop has no barcode, only stillness, so a run of such pairs at
+ *    least featurelessStopMinS long is a stop when the path shows motion reliably (its moving
+ *    pairs come in runs, featurelessStopMinMovingRunS, not as isolated flickers of change) and
+ *    the run's first and last rows pass the pair test too (nothing crept through it).
  *    A column of red cells stops as a whole, so the whole path's row is stopped only while
  *    everything on it is: a path that runs on through a branch point into a vessel that stops
  *    at other times reads stopped only when both are (two intermittent capillaries stopped
@@ -296,6 +300,43 @@ export function estimateFlow(
     halves.forEach(([lo, hi], h) => {
       halfStop[h]![t] = pairCode(x, y, xr, lo, hi, Math.min(halfSdFine[h]![t]!, halfSdFine[h]![t + kS]!));
     });
+  }
+  // Runs of featureless unchanged pairs read as stops on a path that shows motion reliably
+  // (file comment, 3; params.ts featurelessStopMinS).
+  if (featurelessUnknown) {
+    const minRun = Math.max(1, Math.round(p.featurelessStopMinS / rowStepS));
+    const minMovingRun = p.featurelessStopMinMovingRunS / rowStepS;
+    const confirmFeaturelessStops = (codes: Int8Array, lo: number, hi: number, texSd: readonly number[]): void => {
+      // Motion seen in runs: the mean length of the path's runs of moving pairs.
+      let moving = 0;
+      let movingRuns = 0;
+      for (let t = 0; t < T; t++) {
+        if (codes[t] !== 0) continue;
+        moving++;
+        if (t === 0 || codes[t - 1] !== 0) movingRuns++;
+      }
+      if (movingRuns === 0 || moving / movingRuns < minMovingRun) return;
+      for (let t = 0; t < T; ) {
+        if (codes[t] !== 2) {
+          t++;
+          continue;
+        }
+        let e = t;
+        while (e + 1 < T && codes[e + 1] === 2) e++;
+        // The run's first and last rows pass the pair test too (nothing drifted slowly through it).
+        const a = t;
+        const b = e + kS;
+        if (e - t + 1 >= minRun && hp[a] != null && hp[b] != null && diffs[a] != null && diffs[b] != null) {
+          const x = smooth(hp[a]!, hp[b]!, sm);
+          const y = smooth(diffs[a]!, diffs[b]!, sm);
+          const xr = (): Float64Array => smooth(rows[a]!.subarray(cols[0], cols[1] + 1), rows[b]!.subarray(cols[0], cols[1] + 1), sm);
+          if (pairCode(x, y, xr, lo, hi, Math.min(texSd[a]!, texSd[b]!)) !== 0) codes.fill(1, t, e + 1);
+        }
+        t = e + 1;
+      }
+    };
+    confirmFeaturelessStops(pairStop, sm, L - sm, sdFine);
+    halves.forEach(([lo, hi], h) => confirmFeaturelessStops(halfStop[h]!, lo, hi, halfSdFine[h]!));
   }
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair
   // covers it (a stopped pair means every interval inside it is stopped: rows a … a + kS show

@@ -176,21 +176,26 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(old.stoppedFraction!).toBeLessThan(0.8);
   });
 
-  test('a smeared column (no cell-scale texture, a coarse pattern moving 30 samples a frame) is flowing: its unfiltered rows change', () => {
-    // Cells averaged by the exposure: only smooth undulations (wavelengths 150 and 230 samples)
-    // are left, which the cell-scale high-pass removes: at that scale the pair is unchanged
-    // and featureless.
+  /**
+   * A column without cell-scale texture (cells smeared by the exposure, or a deep, blurred
+   * capillary): only a coarse pattern (two sines, wavelengths in samples; default 30 and 47)
+   * that the cell-scale texture test filters out, shifted by x(t) samples at row t; blips:
+   * rows where the pattern jumps by 7 samples for that row only.
+   */
+  function coarseStd(x: (t: number) => number, o: { rows?: number; blips?: number[]; seed?: number; wavelengths?: [number, number] } = {}) {
+    const [w1, w2] = o.wavelengths ?? [30, 47];
     const cols = 120;
-    const nr = rng(77);
+    const nr = rng(o.seed ?? 91);
     const gauss = (): number => Math.sqrt(-2 * Math.log(nr() + 1e-12)) * Math.cos(2 * Math.PI * nr());
     const rows: Float32Array[] = [];
     const diffs: Float32Array[] = [];
-    for (let t = 0; t < 75; t++) {
+    for (let t = 0; t < (o.rows ?? 75); t++) {
+      const shift = x(t) + (o.blips?.includes(t) ? 7 : 0);
       const row = new Float32Array(cols);
       const diff = new Float32Array(cols);
       for (let i = 0; i < cols; i++) {
-        const x = i - 30 * t;
-        const v = 95 + 6 * Math.sin((2 * Math.PI * x) / 150) + 4 * Math.sin((2 * Math.PI * x) / 230 + 1);
+        const u = i - shift;
+        const v = 95 + 6 * Math.sin((2 * Math.PI * u) / w1) + 4 * Math.sin((2 * Math.PI * u) / w2 + 1);
         const l = v + gauss();
         const r = v + gauss();
         row[i] = (l + r) / 2;
@@ -199,9 +204,56 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
       rows.push(row);
       diffs.push(diff);
     }
-    const e = estimateFlow(core, { rows, diffs, stepUm: STEP_UM, rowStepS: 1 / FPS }, P);
+    return { rows, diffs, stepUm: STEP_UM, rowStepS: 1 / FPS };
+  }
+
+  test('a smeared column (no cell-scale texture, a coarse pattern moving 30 samples a frame) is flowing: its unfiltered rows change', () => {
+    // Cells averaged by the exposure: only smooth undulations (wavelengths 150 and 230 samples)
+    // are left, which the cell-scale high-pass removes: at that scale the pair is unchanged
+    // and featureless.
+    const std = coarseStd((t) => 30 * t, { seed: 77, wavelengths: [150, 230] });
+    const e = estimateFlow(core, std, P);
     expect(e.flowClass).toBe(3);
     expect(e.stoppedFraction!).toBeLessThan(0.05);
+  });
+
+  const noFeaturelessStops = resolveFlowParams({ featurelessStopMinS: 1000 });
+
+  test('a blurred intermittent capillary (no barcode when stopped, plain change when moving) is intermittent: its still runs are stops', () => {
+    // Stopped in rows 0–29 and 45–64 (48 of 74 intervals, 0.65), moving 8 samples a row otherwise.
+    let x = 0;
+    const xs = Array.from({ length: 75 }, (_, t) => (x += t > 0 && ((t > 29 && t <= 45) || t > 64) ? 8 : 0));
+    const std = coarseStd((t) => xs[t]!);
+    const e = estimateFlow(core, std, P);
+    expect(e.flowClass).toBe(1);
+    expect(Math.abs(e.stoppedFraction! - 48 / 74)).toBeLessThan(0.1);
+    // Without the rule the still runs leave the analysed time and the moving phases stay: flowing.
+    const old = estimateFlow(core, std, noFeaturelessStops);
+    expect(old.stoppedFraction ?? 0).toBeLessThan(0.2);
+    expect(old.flowClass === null || old.flowClass >= 2).toBe(true);
+  });
+
+  test('a featureless column that changes only a frame at a time (isolated flickers, not motion seen in runs) is not stopped', () => {
+    const blips = [6, 14, 22, 31, 40, 47, 55, 63, 70];
+    const std = coarseStd(() => 0, { blips });
+    const e = estimateFlow(core, std, P);
+    expect(e.flowClass === null || e.flowClass >= 2).toBe(true);
+    expect(e.stoppedFraction ?? 0).toBeLessThan(0.2);
+    // The moving-run condition is what keeps it: with it off, the still runs read as stops.
+    const off = estimateFlow(core, std, resolveFlowParams({ featurelessStopMinMovingRunS: 1e-6 }));
+    expect(off.stoppedFraction!).toBeGreaterThan(0.5);
+  });
+
+  test('a still run through which the pattern drifts slowly (unchanged pair by pair, changed end to end) is not a stop', () => {
+    // Moving 8 samples a row in rows 1–15 and 60–74; in between the coarse pattern creeps 0.2
+    // samples a row: each pair (0.4 samples apart) passes the stillness test (without the
+    // end-to-end test the run reads stopped, stoppedFraction 0.5), the run's ends (8.8 samples
+    // apart) do not.
+    let x = 0;
+    const xs = Array.from({ length: 75 }, (_, t) => (x += t === 0 ? 0 : t <= 15 || t >= 60 ? 8 : 0.2));
+    const std = coarseStd((t) => xs[t]!);
+    const e = estimateFlow(core, std, P);
+    expect(e.stoppedFraction ?? 0).toBeLessThan(0.2);
   });
 
   test('intermittent: stopped 60 % of the time, then moving at 8 samples/row → class 1, stoppedFraction 0.6 (± 0.08)', () => {
