@@ -229,7 +229,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
   // Flow: a second pass over the window's frames, sampled along every vessel (src/flow).
   const umPx = Math.sqrt(scale.umPerPxX * scale.umPerPxY);
   // Every vessel, and the parts of vessels joined through branch points (split-by-flow.ts).
-  const flowPaths: FlowPath[] = vesselMap.vessels.flatMap((v) => [v, ...(v.parts ?? [])]).map((v) => ({ id: v.id, polylinePx: v.flowPolylinePx, diameterPx: v.diameterUm / umPx }));
+  const flowPaths: FlowPath[] = vesselMap.vessels.flatMap((v) => [v, ...(v.parts ?? [])]).map((v) => ({ id: v.id, polylinePx: v.flowPolylinePx, diameterPx: v.diameterUm / umPx, junctionEnds: v.junctionEnds }));
   const fps = source.fps;
   // The stabilised mean lets the measurer ask a stop for a visible lumen (lumen-contrast.ts).
   const measurer = createFlowMeasurer(flowPaths, { width: stab.width, height: stab.height, fps, scale, core, meanImage: stab.meanImage, interlaced: source.interlaced, ...(fieldOrder !== undefined ? { fieldOrder } : {}), ...(options.flowParams !== undefined ? { params: options.flowParams } : {}) });

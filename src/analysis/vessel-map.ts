@@ -51,6 +51,8 @@ export interface MappedVessel {
   /** diameterUm is a lower bound: the lumen runs on past the picture's edge and no profile fitted (frame-edge.ts). */
   diameterIsLowerBound: boolean;
   small: boolean;
+  /** Whether the flow polyline's first and last points end at a junction (not a free end). */
+  junctionEnds: [boolean, boolean];
   /** Centerline chains joined into this vessel. */
   pieces: number;
   closedLoop: boolean;
@@ -160,6 +162,7 @@ function describeVessel(
     diameterMethod: d !== null ? 'profile-fit' : 'vesselness-scale',
     diameterIsLowerBound,
     small: isSmallVessel(diameterUm, o.smallVesselMaxUm, diameterIsLowerBound),
+    junctionEnds: [p.startsAtJunction, p.endsAtJunction],
     pieces: p.pieces.length,
     closedLoop: p.closedLoop,
   };

@@ -23,7 +23,9 @@
  *    at other times reads stopped only when both are (two intermittent capillaries stopped
  *    67–69 % of the time each read 42 % joined). Paths at least 2 × minPathLengthUm long are
  *    therefore tested half by half too, and the vessel's stopped fraction is the larger of the
- *    whole path's and the mean of its halves'.
+ *    whole path's and the mean of its halves'. A vessel's stop is judged on its own lumen: at
+ *    an end on a junction the sampled band takes in the other vessels' lumens (their moving
+ *    cells, their static structure), so the test leaves stopJunctionMarginUm out there.
  * 4. Per window (windowS): the moving frames are demeaned over time (the static background
  *    out), consecutive moving pairs pooled into one normalised cross-correlation over all
  *    shifts the path allows (overlap ≥ minOverlap); its most significant peak (z-score against
@@ -175,6 +177,11 @@ function smooth(a: Float32Array, b: Float32Array, r: number): Float64Array {
   return out;
 }
 
+/** Samples per row (the path's length in samples), 0 without rows. */
+function sampleCount(rows: (Float32Array | null)[]): number {
+  return rows.find((r) => r !== null)?.length ?? 0;
+}
+
 /** The longest run of columns finite in every present row. */
 export function usableColumns(rows: (Float32Array | null)[]): [number, number] | null {
   const first = rows.find((r) => r !== null);
@@ -202,8 +209,9 @@ export function usableColumns(rows: (Float32Array | null)[]): [number, number] |
  * Flow of one diagram. stopTextureSnr: the barcode's texture bar for this path (params.ts
  * stopTextureBar: it depends on the vessel's width), default p.stopMinTextureSnr.
  * featurelessUnknown: whether an unchanged pair without texture is evidence of nothing (step 3;
- * params.ts featurelessIsUnknown: capillaries) rather than moving. The core runs the
- * correlation sums (either backend: the same bits).
+ * params.ts featurelessIsUnknown: capillaries) rather than moving. junctionEnds: whether the
+ * path's first and last samples lie on a junction (the stop test leaves a margin there). The
+ * core runs the correlation sums (either backend: the same bits).
  */
 export function estimateFlow(
   core: CoreBackend,
@@ -211,6 +219,7 @@ export function estimateFlow(
   p: FlowParams,
   stopTextureSnr: number = p.stopMinTextureSnr,
   featurelessUnknown = true,
+  junctionEnds: readonly [boolean, boolean] = [false, false],
 ): FlowEstimate {
   const { rows, stepUm, rowStepS } = std;
   const T = rows.length;
@@ -276,7 +285,19 @@ export function estimateFlow(
   };
   // Halves of the path, each tested on its own when both are long enough (file comment, 3).
   const half = Math.floor(L / 2);
-  const halves: [number, number][] = L * stepUm >= 2 * p.minPathLengthUm ? [[sm, half], [half, L - sm]] : [];
+  // The stop test's window (change and texture alike): the path less stopSmoothUm at each
+  // end, and less stopJunctionMarginUm at an end on a junction (file comment, 3), kept whole
+  // where the margins would leave less than minOverlapUm. Margins count from the path's ends:
+  // columns cut off by the frame already stand in for them.
+  const margin = Math.round(p.stopJunctionMarginUm / stepUm);
+  const atStart = junctionEnds[0] ? Math.max(0, margin - cols[0]) : 0;
+  const atEnd = junctionEnds[1] ? Math.max(0, margin - (sampleCount(rows) - 1 - cols[1])) : 0;
+  const marginsFit = L - 2 * sm - atStart - atEnd >= Math.ceil(p.minOverlapUm / stepUm);
+  const sLo = sm + (marginsFit ? atStart : 0);
+  const sHi = L - sm - (marginsFit ? atEnd : 0);
+  const halves: [number, number][] = L * stepUm >= 2 * p.minPathLengthUm ? [[sLo, half], [half, sHi]] : [];
+  // Each row's cell-scale texture over the window (the whole row when no margin applies).
+  const winSdFine = sLo !== sm || sHi !== L - sm ? fine.map((r) => (r === null ? 0 : rowSd(r.subarray(sLo, sHi)))) : sdFine;
   // Each row's cell-scale texture over each half, once per row (a row is in two pairs).
   const halfSdFine = halves.map(([lo, hi]) => fine.map((r) => (r === null ? 0 : rowSd(r.subarray(lo, hi)))));
   const pairStop = new Int8Array(T).fill(-1);
@@ -296,7 +317,7 @@ export function estimateFlow(
     let raw: Float64Array | null = null;
     const xr = (): Float64Array => (raw ??= smooth(rows[t]!.subarray(cols[0], cols[1] + 1), rows[t + kS]!.subarray(cols[0], cols[1] + 1), sm));
     pairCorr[t] = ncc0(a, b);
-    pairStop[t] = pairCode(x, y, xr, sm, L - sm, Math.min(sdFine[t]!, sdFine[t + kS]!));
+    pairStop[t] = pairCode(x, y, xr, sLo, sHi, Math.min(winSdFine[t]!, winSdFine[t + kS]!));
     halves.forEach(([lo, hi], h) => {
       halfStop[h]![t] = pairCode(x, y, xr, lo, hi, Math.min(halfSdFine[h]![t]!, halfSdFine[h]![t + kS]!));
     });
@@ -335,7 +356,7 @@ export function estimateFlow(
         t = e + 1;
       }
     };
-    confirmFeaturelessStops(pairStop, sm, L - sm, sdFine);
+    confirmFeaturelessStops(pairStop, sLo, sHi, winSdFine);
     halves.forEach(([lo, hi], h) => confirmFeaturelessStops(halfStop[h]!, lo, hi, halfSdFine[h]!));
   }
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair

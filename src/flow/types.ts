@@ -13,6 +13,8 @@ export interface FlowPath {
   polylinePx: [number, number][];
   /** Vessel diameter, px (sets the width of the across-vessel average). */
   diameterPx: number;
+  /** Whether the path's first and last points end at a junction (not a free end); default neither. */
+  junctionEnds?: [boolean, boolean];
 }
 
 /** One decoded frame with its registration (a MotionSample of the stabilisation, plus the pixels). */

@@ -256,6 +256,58 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(e.stoppedFraction ?? 0).toBeLessThan(0.2);
   });
 
+  test('a stopped capillary is judged on its own lumen: the samples at a junction end, where a flowing vessel\'s cells pass, are left out of the stop test (stopJunctionMarginUm)', () => {
+    // 120 samples (1 µm each) stopped; the first 6 lie in the junction, where the neighbour's
+    // cells (a wider, darker column) move 20 samples a row.
+    const stopped = makeStd({ cols: 120, rows: 75, dPerRow: 0, seed: 5 });
+    const flowing = makeStd({ cols: 120, rows: 75, dPerRow: 20, seed: 6, amplitude: 4 });
+    const atJunction = 6;
+    const join = (a: Float32Array | null, b: Float32Array | null): Float32Array => {
+      const r = Float32Array.from(a!);
+      r.set(b!.subarray(0, atJunction), 0);
+      return r;
+    };
+    const std = { ...stopped, rows: stopped.rows.map((r, t) => join(r, flowing.rows[t]!)), diffs: stopped.diffs.map((r, t) => join(r, flowing.diffs[t]!)) };
+    // The rows are high-passed over ± highPassRadiusUm (8 µm) before the test, so the
+    // neighbour's change reaches ~8 samples past the junction: a 15-µm margin clears it here
+    // (the default, 6 µm, was chosen end to end on the phantom sets, where it trims most of it).
+    const P15 = resolveFlowParams({ stopJunctionMarginUm: 15 });
+    const e = estimateFlow(core, std, P15, P.stopMinTextureSnr, true, [true, false]);
+    expect(e.flowClass).toBe(0);
+    expect(e.stoppedFraction!).toBeGreaterThanOrEqual(P.noFlowMinStoppedFraction);
+    // The same path not marked as ending on a junction, with no margin, or with the margin at
+    // the wrong end: the neighbour's cells make the whole path's pairs "changed" and the stop
+    // is not read (at most the clean half's, stoppedFraction ≤ 0.5: intermittent).
+    const missed = [
+      estimateFlow(core, std, P15),
+      estimateFlow(core, std, resolveFlowParams({ stopJunctionMarginUm: 1e-6 }), P.stopMinTextureSnr, true, [true, false]),
+      estimateFlow(core, std, P15, P.stopMinTextureSnr, true, [false, true]),
+    ];
+    for (const m of missed) {
+      expect(m.flowClass).not.toBe(0);
+      expect(m.stoppedFraction!).toBeLessThanOrEqual(0.5);
+    }
+  });
+
+  test('static structure at a junction end is not a barcode: the texture, too, is judged on the vessel\'s own lumen', () => {
+    // A featureless, unchanging column (a deep capillary: nothing to see) whose first 6 samples
+    // lie on a junction with static, strongly textured structure.
+    const body = makeStd({ cols: 120, rows: 75, dPerRow: 0, seed: 8, amplitude: 0 });
+    const junction = makeStd({ cols: 120, rows: 75, dPerRow: 0, seed: 9, amplitude: 4 });
+    const join = (a: Float32Array | null, b: Float32Array | null): Float32Array => {
+      const r = Float32Array.from(a!);
+      r.set(b!.subarray(0, 6), 0);
+      return r;
+    };
+    const std = { ...body, rows: body.rows.map((r, t) => join(r, junction.rows[t]!)), diffs: body.diffs.map((r, t) => join(r, junction.diffs[t]!)) };
+    const P15 = resolveFlowParams({ stopJunctionMarginUm: 15 });
+    // Judged on the whole row, the junction's texture makes every unchanged pair a barcode: stopped.
+    expect(estimateFlow(core, std, P15).flowClass).toBe(0);
+    // Judged on the lumen: featureless and unchanged, evidence of nothing (unclassified).
+    const e = estimateFlow(core, std, P15, P.stopMinTextureSnr, true, [true, false]);
+    expect(e.flowClass).toBeNull();
+  });
+
   test('intermittent: stopped 60 % of the time, then moving at 8 samples/row → class 1, stoppedFraction 0.6 (± 0.08)', () => {
     const d = (t: number): number => (t < 45 ? 0 : 8);
     const e = estimateFlow(core, makeStd({ cols: 120, rows: 75, dPerRow: d }), P);

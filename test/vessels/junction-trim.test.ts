@@ -125,6 +125,10 @@ describe('mapVessels: a capillary draining into a venule', () => {
     // The wall is at y = 105; on the venule's centerline it would end near y = 120.
     expect(Math.abs(lowest - 105)).toBeLessThan(2.5);
     expect(Math.abs(cap.lengthUm - 85)).toBeLessThan(4);
+    // Its flow path ends on the junction at the venule (bottom), free at the top: the stop test
+    // leaves a margin at that end only (flow/params.ts stopJunctionMarginUm).
+    const flowBottomFirst = cap.flowPolylinePx[0]![1] > cap.flowPolylinePx[cap.flowPolylinePx.length - 1]![1];
+    expect(cap.junctionEnds).toEqual(flowBottomFirst ? [true, false] : [false, true]);
   });
 });
 
