@@ -167,13 +167,18 @@ function unclassified(reason: string, extra: Partial<FlowEstimate> = {}): FlowEs
   };
 }
 
-/** Running mean of (a − b) over ± r samples (valid for r ≤ i < n − r). */
-function smooth(a: Float32Array, b: Float32Array, r: number): Float64Array {
+/**
+ * Running mean of (a − b) over ± r samples, into out (valid for r ≤ i < n − r; the rest is 0).
+ * pre: scratch of n + 1. The stop test calls it for every frame pair, so the caller keeps the
+ * buffers for the whole diagram instead of allocating two arrays per pair.
+ */
+function smooth(a: Float32Array, b: Float32Array, r: number, out: Float64Array, pre: Float64Array): Float64Array {
   const n = a.length;
-  const pre = new Float64Array(n + 1);
+  pre[0] = 0;
   for (let i = 0; i < n; i++) pre[i + 1] = pre[i]! + a[i]! - b[i]!;
-  const out = new Float64Array(n);
+  out.fill(0, 0, Math.min(r, n));
   for (let i = r; i < n - r; i++) out[i] = (pre[i + r + 1]! - pre[i - r]!) / (2 * r + 1);
+  out.fill(0, Math.max(r, n - r), n);
   return out;
 }
 
@@ -303,6 +308,11 @@ export function estimateFlow(
   const pairStop = new Int8Array(T).fill(-1);
   const halfStop = halves.map(() => new Int8Array(T).fill(-1));
   const pairCorr = new Float64Array(T);
+  // Scratch for the smoothed differences of one pair at a time (smooth()).
+  const smPre = new Float64Array(L + 1);
+  const smX = new Float64Array(L);
+  const smY = new Float64Array(L);
+  const smRaw = new Float64Array(L);
   for (let t = 0; t + kS < T; t++) {
     const a = hp[t];
     const b = hp[t + kS];
@@ -312,10 +322,10 @@ export function estimateFlow(
     // Both differences are smoothed alike along the path (± stopSmoothUm): the interpolation
     // phase of a sharp barcode changes with sub-pixel camera motion and would read as change;
     // smoothing both sides the same way keeps the ratio's noise calibration.
-    const x = smooth(a, b, sm);
-    const y = smooth(da, db, sm);
+    const x = smooth(a, b, sm, smX, smPre);
+    const y = smooth(da, db, sm, smY, smPre);
     let raw: Float64Array | null = null;
-    const xr = (): Float64Array => (raw ??= smooth(rows[t]!.subarray(cols[0], cols[1] + 1), rows[t + kS]!.subarray(cols[0], cols[1] + 1), sm));
+    const xr = (): Float64Array => (raw ??= smooth(rows[t]!.subarray(cols[0], cols[1] + 1), rows[t + kS]!.subarray(cols[0], cols[1] + 1), sm, smRaw, smPre));
     pairCorr[t] = ncc0(a, b);
     pairStop[t] = pairCode(x, y, xr, sLo, sHi, Math.min(winSdFine[t]!, winSdFine[t + kS]!));
     halves.forEach(([lo, hi], h) => {
@@ -348,9 +358,9 @@ export function estimateFlow(
         const a = t;
         const b = e + kS;
         if (e - t + 1 >= minRun && hp[a] != null && hp[b] != null && diffs[a] != null && diffs[b] != null) {
-          const x = smooth(hp[a]!, hp[b]!, sm);
-          const y = smooth(diffs[a]!, diffs[b]!, sm);
-          const xr = (): Float64Array => smooth(rows[a]!.subarray(cols[0], cols[1] + 1), rows[b]!.subarray(cols[0], cols[1] + 1), sm);
+          const x = smooth(hp[a]!, hp[b]!, sm, smX, smPre);
+          const y = smooth(diffs[a]!, diffs[b]!, sm, smY, smPre);
+          const xr = (): Float64Array => smooth(rows[a]!.subarray(cols[0], cols[1] + 1), rows[b]!.subarray(cols[0], cols[1] + 1), sm, smRaw, smPre);
           if (pairCode(x, y, xr, lo, hi, Math.min(texSd[a]!, texSd[b]!)) !== 0) codes.fill(1, t, e + 1);
         }
         t = e + 1;
