@@ -308,25 +308,31 @@ export function estimateFlow(
   const pairStop = new Int8Array(T).fill(-1);
   const halfStop = halves.map(() => new Int8Array(T).fill(-1));
   const pairCorr = new Float64Array(T);
-  // Scratch for the smoothed differences of one pair at a time (smooth()).
+  // The smoothed differences of rows a and b (pairCode's x, y and xr), into buffers kept for
+  // the whole diagram (one pair at a time); null when either row is missing. Both are smoothed
+  // alike along the path (± stopSmoothUm): the interpolation phase of a sharp barcode changes
+  // with sub-pixel camera motion and would read as change; smoothing both sides the same way
+  // keeps the ratio's noise calibration. The unfiltered rows' change is computed on demand.
+  const rawRows = rows.map((r) => (r === null ? null : r.subarray(cols[0], cols[1] + 1)));
   const smPre = new Float64Array(L + 1);
   const smX = new Float64Array(L);
   const smY = new Float64Array(L);
   const smRaw = new Float64Array(L);
-  for (let t = 0; t + kS < T; t++) {
-    const a = hp[t];
-    const b = hp[t + kS];
-    const da = diffs[t];
-    const db = diffs[t + kS];
-    if (a == null || b == null || da == null || db == null) continue;
-    // Both differences are smoothed alike along the path (± stopSmoothUm): the interpolation
-    // phase of a sharp barcode changes with sub-pixel camera motion and would read as change;
-    // smoothing both sides the same way keeps the ratio's noise calibration.
-    const x = smooth(a, b, sm, smX, smPre);
-    const y = smooth(da, db, sm, smY, smPre);
+  const pairDiffs = (a: number, b: number): { x: Float64Array; y: Float64Array; xr: () => Float64Array } | null => {
+    const ha = hp[a], hb = hp[b], da = diffs[a], db = diffs[b];
+    if (ha == null || hb == null || da == null || db == null) return null;
     let raw: Float64Array | null = null;
-    const xr = (): Float64Array => (raw ??= smooth(rows[t]!.subarray(cols[0], cols[1] + 1), rows[t + kS]!.subarray(cols[0], cols[1] + 1), sm, smRaw, smPre));
-    pairCorr[t] = ncc0(a, b);
+    return {
+      x: smooth(ha, hb, sm, smX, smPre),
+      y: smooth(da, db, sm, smY, smPre),
+      xr: () => (raw ??= smooth(rawRows[a]!, rawRows[b]!, sm, smRaw, smPre)),
+    };
+  };
+  for (let t = 0; t + kS < T; t++) {
+    const d = pairDiffs(t, t + kS);
+    if (d === null) continue;
+    const { x, y, xr } = d;
+    pairCorr[t] = ncc0(hp[t]!, hp[t + kS]!);
     pairStop[t] = pairCode(x, y, xr, sLo, sHi, Math.min(winSdFine[t]!, winSdFine[t + kS]!));
     halves.forEach(([lo, hi], h) => {
       halfStop[h]![t] = pairCode(x, y, xr, lo, hi, Math.min(halfSdFine[h]![t]!, halfSdFine[h]![t + kS]!));
@@ -355,14 +361,8 @@ export function estimateFlow(
         let e = t;
         while (e + 1 < T && codes[e + 1] === 2) e++;
         // The run's first and last rows pass the pair test too (nothing drifted slowly through it).
-        const a = t;
-        const b = e + kS;
-        if (e - t + 1 >= minRun && hp[a] != null && hp[b] != null && diffs[a] != null && diffs[b] != null) {
-          const x = smooth(hp[a]!, hp[b]!, sm, smX, smPre);
-          const y = smooth(diffs[a]!, diffs[b]!, sm, smY, smPre);
-          const xr = (): Float64Array => smooth(rows[a]!.subarray(cols[0], cols[1] + 1), rows[b]!.subarray(cols[0], cols[1] + 1), sm, smRaw, smPre);
-          if (pairCode(x, y, xr, lo, hi, Math.min(texSd[a]!, texSd[b]!)) !== 0) codes.fill(1, t, e + 1);
-        }
+        const d = e - t + 1 >= minRun ? pairDiffs(t, e + kS) : null;
+        if (d !== null && pairCode(d.x, d.y, d.xr, lo, hi, Math.min(texSd[t]!, texSd[e + kS]!)) !== 0) codes.fill(1, t, e + 1);
         t = e + 1;
       }
     };

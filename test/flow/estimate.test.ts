@@ -30,26 +30,27 @@ function barcode(seed: number, length: number): (x: number) => number {
   };
 }
 
-/** STD rows: pattern moved by dPerRow samples per row (contrast × amplitude); noise SD per half-line; null rows at gaps. */
-function makeStd(o: { cols: number; rows: number; dPerRow: number | ((t: number) => number); noise?: number; gaps?: number[]; seed?: number; amplitude?: number }) {
-  const pat = barcode(o.seed ?? 1, 4096);
-  const nr = rng((o.seed ?? 1) + 1000);
+/**
+ * STD rows of a column whose true grey level at row t, sample i is value(t, i): two half-lines
+ * with independent Gaussian noise (SD sd, from rng(noiseSeed)), row = their mean, diff = their
+ * difference; null rows at gaps (no noise drawn for them).
+ */
+function noisyStd(cols: number, nRows: number, value: (t: number, i: number) => number, o: { noiseSeed: number; sd?: number; gaps?: number[] }) {
+  const nr = rng(o.noiseSeed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(nr() + 1e-12)) * Math.cos(2 * Math.PI * nr());
-  const sd = o.noise ?? 1;
+  const sd = o.sd ?? 1;
   const rows: (Float32Array | null)[] = [];
   const diffs: (Float32Array | null)[] = [];
-  let x0 = 0;
-  for (let t = 0; t < o.rows; t++) {
-    if (t > 0) x0 += typeof o.dPerRow === 'number' ? o.dPerRow : o.dPerRow(t);
+  for (let t = 0; t < nRows; t++) {
     if (o.gaps?.includes(t)) {
       rows.push(null);
       diffs.push(null);
       continue;
     }
-    const row = new Float32Array(o.cols);
-    const diff = new Float32Array(o.cols);
-    for (let i = 0; i < o.cols; i++) {
-      const v = 95 + (o.amplitude ?? 1) * (pat(i - x0 + 2000) - 95);
+    const row = new Float32Array(cols);
+    const diff = new Float32Array(cols);
+    for (let i = 0; i < cols; i++) {
+      const v = value(t, i);
       const l = v + sd * gauss();
       const r = v + sd * gauss();
       row[i] = (l + r) / 2;
@@ -59,6 +60,18 @@ function makeStd(o: { cols: number; rows: number; dPerRow: number | ((t: number)
     diffs.push(diff);
   }
   return { rows, diffs, stepUm: STEP_UM, rowStepS: 1 / FPS };
+}
+
+/** STD rows: pattern moved by dPerRow samples per row (contrast × amplitude); noise SD per half-line; null rows at gaps. */
+function makeStd(o: { cols: number; rows: number; dPerRow: number | ((t: number) => number); noise?: number; gaps?: number[]; seed?: number; amplitude?: number }) {
+  const pat = barcode(o.seed ?? 1, 4096);
+  const x0: number[] = [];
+  for (let t = 0, x = 0; t < o.rows; t++) {
+    if (t > 0) x += typeof o.dPerRow === 'number' ? o.dPerRow : o.dPerRow(t);
+    x0.push(x);
+  }
+  const amplitude = o.amplitude ?? 1;
+  return noisyStd(o.cols, o.rows, (t, i) => 95 + amplitude * (pat(i - x0[t]! + 2000) - 95), { noiseSeed: (o.seed ?? 1) + 1000, sd: o.noise ?? 1, ...(o.gaps ? { gaps: o.gaps } : {}) });
 }
 
 describe('estimateFlow on synthetic space-time diagrams', () => {
@@ -184,27 +197,10 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
    */
   function coarseStd(x: (t: number) => number, o: { rows?: number; blips?: number[]; seed?: number; wavelengths?: [number, number] } = {}) {
     const [w1, w2] = o.wavelengths ?? [30, 47];
-    const cols = 120;
-    const nr = rng(o.seed ?? 91);
-    const gauss = (): number => Math.sqrt(-2 * Math.log(nr() + 1e-12)) * Math.cos(2 * Math.PI * nr());
-    const rows: Float32Array[] = [];
-    const diffs: Float32Array[] = [];
-    for (let t = 0; t < (o.rows ?? 75); t++) {
-      const shift = x(t) + (o.blips?.includes(t) ? 7 : 0);
-      const row = new Float32Array(cols);
-      const diff = new Float32Array(cols);
-      for (let i = 0; i < cols; i++) {
-        const u = i - shift;
-        const v = 95 + 6 * Math.sin((2 * Math.PI * u) / w1) + 4 * Math.sin((2 * Math.PI * u) / w2 + 1);
-        const l = v + gauss();
-        const r = v + gauss();
-        row[i] = (l + r) / 2;
-        diff[i] = l - r;
-      }
-      rows.push(row);
-      diffs.push(diff);
-    }
-    return { rows, diffs, stepUm: STEP_UM, rowStepS: 1 / FPS };
+    return noisyStd(120, o.rows ?? 75, (t, i) => {
+      const u = i - (x(t) + (o.blips?.includes(t) ? 7 : 0));
+      return 95 + 6 * Math.sin((2 * Math.PI * u) / w1) + 4 * Math.sin((2 * Math.PI * u) / w2 + 1);
+    }, { noiseSeed: o.seed ?? 91 });
   }
 
   test('a smeared column (no cell-scale texture, a coarse pattern moving 30 samples a frame) is flowing: its unfiltered rows change', () => {
