@@ -12,7 +12,7 @@
 // Steps: subtract each image's window-weighted mean (so the window's own spectrum does not
 // pull the peak to zero shift), apply a separable Hann window (Harris, Proc. IEEE 66(1),
 // 1978; the half-sample-offset form 0.5 − 0.5 cos(2π(i+½)/N), never zero), zero-pad to
-// powers of two, transform both real images with ONE complex FFT (reference in the real
+// the next 2^a·3^b·5^c (fft_good_size: a 360×288 image is not padded at all), transform both real images with ONE complex FFT (reference in the real
 // part, moving in the imaginary part, separated by Hermitian symmetry), form R in place,
 // inverse FFT, take the largest real sample (first in scan order on ties), refine, and wrap
 // shifts into (−N/2, N/2]. `peak` is that sample divided by the largest value it could
@@ -26,12 +26,6 @@
 #include "scratch.h"
 
 namespace {
-
-int32_t next_pow2(int32_t v) {
-  int32_t p = 1;
-  while (p < v) p <<= 1;  // v <= 2^26 after the size check, so no overflow
-  return p;
-}
 
 void hann(int32_t n, double* w) {
   const double kTwoPi = 6.283185307179586;
@@ -86,7 +80,7 @@ extern "C" int32_t hvm_phase_correlate(const float* reference, uint32_t referenc
   if ((st = hvm::check_len(moving_len, n)) != HVM_OK) return st;
   if (reference == nullptr || moving == nullptr || out == nullptr) return HVM_E_NULL_POINTER;
   if (width > (1 << 26) || height > (1 << 26)) return HVM_E_TOO_LARGE;
-  const int32_t W = next_pow2(width), H = next_pow2(height);
+  const int32_t W = hvm::fft_good_size(width), H = hvm::fft_good_size(height);  // <= 2^27 here
   if (static_cast<uint64_t>(W) * static_cast<uint64_t>(H) > HVM_MAX_FFT_CELLS) return HVM_E_TOO_LARGE;
   const size_t cells = static_cast<size_t>(W) * static_cast<size_t>(H);  // <= 2^26
   if (!hvm::all_finite(reference, n) || !hvm::all_finite(moving, n)) return HVM_E_NON_FINITE;
@@ -145,9 +139,9 @@ extern "C" int32_t hvm_phase_correlate(const float* reference, uint32_t referenc
   // First pass stores R unnormalised and finds max |R|, which scales the epsilon.
   double max_mag = 0.0;
   for (int32_t v = 0; v < H; ++v) {
-    const int32_t vm = (H - v) & (H - 1);
+    const int32_t vm = v == 0 ? 0 : H - v;
     for (int32_t u = 0; u < W; ++u) {
-      const int32_t um = (W - u) & (W - 1);
+      const int32_t um = u == 0 ? 0 : W - u;
       const size_t k = static_cast<size_t>(v) * static_cast<size_t>(W) + static_cast<size_t>(u);
       const size_t m = static_cast<size_t>(vm) * static_cast<size_t>(W) + static_cast<size_t>(um);
       if (m < k) continue;  // pair already done
@@ -193,7 +187,7 @@ extern "C" int32_t hvm_phase_correlate(const float* reference, uint32_t referenc
   const int32_t by = static_cast<int32_t>(best / static_cast<size_t>(W));
   const double scale = 1.0 / static_cast<double>(cells);
   const auto at = [&](int32_t x, int32_t y) {
-    return re[static_cast<size_t>(y & (H - 1)) * static_cast<size_t>(W) + static_cast<size_t>(x & (W - 1))] * scale;
+    return re[static_cast<size_t>(y % H) * static_cast<size_t>(W) + static_cast<size_t>(x % W)] * scale;  // x, y >= 0
   };
   const double c0 = at(bx, by);
   const double ox = subpixel(c0, at(bx - 1 + W, by), at(bx + 1, by), W);

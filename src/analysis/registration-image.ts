@@ -57,10 +57,12 @@ export interface RegistrationGeometry {
 }
 
 /**
- * phaseCorrelate pads each axis to a power of two, so a registration image just above one
- * (PAL 576 rows at ×2: 288 → 512) costs nearly twice what it needs. An axis at most this
- * share above a power of two is cropped (centred) to it instead: 288 → 256 keeps 89 % of
- * the rows and halves the transform.
+ * An axis at most this share above a power of two is cropped (centred) to it: PAL's 576 rows
+ * at ×2 give 288 → 256, 89 % of the rows. Introduced when phaseCorrelate padded every axis
+ * to a power of two (288 → 512, twice the transform); its FFT is now mixed radix and pads
+ * to the next 2^a·3^b·5^c (native/core/fft.h), so the crop only saves the 11 % of the
+ * registration's work those rows cost. Kept so that PAL clips still register on the same
+ * rows as before the FFT changed.
  */
 export const POW2_CROP_MAX_EXCESS = 0.15;
 

@@ -128,6 +128,24 @@ describe.each(eachBackend().map((b) => [b.name, b] as const))('%s backend', (_na
     expect(Math.abs(r.dy - 12.25)).toBeLessThan(0.1);
   });
 
+  // The FFT is mixed radix (4, 2, 3, 5; native/core/fft.cpp) and pads to the next
+  // 2^a·3^b·5^c: 180 = 4·3²·5, 150 = 2·3·5², 135 = 3³·5, 192 = 4³·3 run unpadded, 194 → 200
+  // and 122 → 125 = 5³ are padded. A wrong butterfly of any radix breaks the phase ramp of a shift.
+  test('phaseCorrelate at sizes that need radices 3 and 5, padded or not', () => {
+    for (const [w, h] of [[180, 150], [135, 192], [194, 122], [150, 135]] as const) {
+      const a = texture(w, h, 0, 0, 5);
+      const r = be.phaseCorrelate(a, texture(w, h, 3, -5, 5), w, h);
+      expect(Math.abs(r.dx - 3), `${w}x${h} dx`).toBeLessThan(0.05);
+      expect(Math.abs(r.dy + 5), `${w}x${h} dy`).toBeLessThan(0.05);
+      const s = be.phaseCorrelate(a, texture(w, h, -1.5, 2.25, 5), w, h);
+      expect(Math.abs(s.dx + 1.5), `${w}x${h} sub-pixel dx`).toBeLessThan(0.1);
+      expect(Math.abs(s.dy - 2.25), `${w}x${h} sub-pixel dy`).toBeLessThan(0.1);
+      const same = be.phaseCorrelate(a, a, w, h);
+      expect(Math.hypot(same.dx, same.dy)).toBeLessThan(1e-9);
+      expect(same.peak).toBeGreaterThan(0.999);
+    }
+  });
+
   test('phaseCorrelate on a full 720x576 frame', () => {
     const r = be.phaseCorrelate(texture(720, 576, 0, 0, 3), texture(720, 576, 10.3, -4.6, 3), 720, 576);
     expect(Math.abs(r.dx - 10.3)).toBeLessThan(0.1);
