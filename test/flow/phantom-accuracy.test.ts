@@ -36,6 +36,15 @@
  * 121) now reads intermittent at 134 µm/s: accuracy 84 → 86 %, κ 0.777 → 0.809. Its velocity
  * error (10.4 %) lands on the median there, so that condition's MdARE reads 5.1 → 10.4 % (one
  * other vessel 4.6 → 12.3 %: a stop it now sees lowers its mean); held-out MdARE 3.3 → 4.1 %.
+ *
+ * 2026-12-07, session 11: a lone changed pair between two unchanged ones is the change test's
+ * chance exceedance, not flow, on paths whose stopped pairs are at least as many as their
+ * changed ones (estimate.ts dropContradictedChanges). Faint stops on short paths (11 % of
+ * their pairs exceed the bar by chance at 20–40 samples) read intermittent before: held-out
+ * 93.3 → 95.0 %, κ 0.913 → 0.928; clear-cut 86.7 → 88.9 %, κ 0.762 → 0.790; 29.97 and 30 fps
+ * 88.9 and 86.7 → 91.1 %; jitter + drift MdARE 10.4 → 5.1 % (issue 6's bar met there; one
+ * vessel unclassified, accuracy 86.0 → 85.7 %); duplicated frames 86.7 → 88.9 %; interlaced
+ * unchanged. Floors raised with it.
  */
 import { describe, expect, test } from 'vitest';
 import { loadBackend } from '../../src/backend/index.js';
@@ -65,40 +74,40 @@ function condition(label: string, o: Partial<PhantomOptions>, seeds: number[] = 
 }
 
 describe(`flow stage vs phantom truth (backend ${be.name})`, () => {
-  test('held-out seeds 11–14 (not used to choose any parameter), clear-cut 25 fps (issue 6 bars: accuracy ≥ 0.9, κ ≥ 0.85; floors: accuracy ≥ 0.92, κ ≥ 0.9, MdARE ≤ 0.08, censoring ≥ 0.9)', () => {
+  test('held-out seeds 11–14 (not used to choose any parameter), clear-cut 25 fps (issue 6 bars: accuracy ≥ 0.9, κ ≥ 0.85; floors: accuracy ≥ 0.94, κ ≥ 0.92, MdARE ≤ 0.08, censoring ≥ 0.9)', () => {
     const s = condition('HELD-OUT seeds 11–14, clear-cut septic 25 fps', {}, [11, 12, 13, 14]);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.92);
-    expect(s.kappa).toBeGreaterThanOrEqual(0.9);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(s.kappa).toBeGreaterThanOrEqual(0.92);
     expect(s.mdare!).toBeLessThanOrEqual(0.08);
     expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 
-  test('clear-cut, 25 fps (floors: accuracy ≥ 0.86, κ ≥ 0.75, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
+  test('clear-cut, 25 fps (floors: accuracy ≥ 0.88, κ ≥ 0.78, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
     const s = condition('clear-cut septic 25 fps', {});
     expect(s.n).toBeGreaterThan(30);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.86);
-    expect(s.kappa).toBeGreaterThanOrEqual(0.75);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.88);
+    expect(s.kappa).toBeGreaterThanOrEqual(0.78);
     expect(s.mdare!).toBeLessThanOrEqual(0.05);
     expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.8);
   }, 120_000);
 
-  test('±10 % flicker (floors: accuracy ≥ 0.86, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
+  test('±10 % flicker (floors: accuracy ≥ 0.88, MdARE ≤ 0.05, censoring ≥ 0.8)', () => {
     const s = condition('flicker 0.10', { flicker: 0.1 });
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.86);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.88);
     expect(s.mdare!).toBeLessThanOrEqual(0.05);
     expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.8);
   }, 120_000);
 
-  test('jitter 1.5 px + drift 8 px/s (floors: accuracy ≥ 0.8, MdARE ≤ 0.12)', () => {
+  test('jitter 1.5 px + drift 8 px/s (floors: accuracy ≥ 0.84, MdARE ≤ 0.1, issue 6\'s bar)', () => {
     const s = condition('jitter 1.5 px + drift 8 px/s', { jitterPx: 1.5, driftPxPerS: 8 });
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.8);
-    expect(s.mdare!).toBeLessThanOrEqual(0.12);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.84);
+    expect(s.mdare!).toBeLessThanOrEqual(0.1);
   }, 120_000);
 
   for (const fps of [30000 / 1001, 30]) {
-    test(`${fps.toFixed(2)} fps (floors: accuracy ≥ 0.86, MdARE ≤ 0.06, censoring ≥ 0.8)`, () => {
+    test(`${fps.toFixed(2)} fps (floors: accuracy ≥ 0.9, MdARE ≤ 0.06, censoring ≥ 0.8)`, () => {
       const s = condition(`${fps.toFixed(2)} fps`, { fps });
-      expect(s.accuracy).toBeGreaterThanOrEqual(0.86);
+      expect(s.accuracy).toBeGreaterThanOrEqual(0.9);
       expect(s.mdare!).toBeLessThanOrEqual(0.06);
       expect(s.censorOk / s.censorN).toBeGreaterThanOrEqual(0.8);
     }, 120_000);
@@ -110,9 +119,9 @@ describe(`flow stage vs phantom truth (backend ${be.name})`, () => {
     expect(s.mdare!).toBeLessThanOrEqual(0.07);
   }, 120_000);
 
-  test('dropped (duplicated) frames are gaps: 8 duplicates do not add stops (floors: accuracy ≥ 0.84, MdARE ≤ 0.06)', () => {
+  test('dropped (duplicated) frames are gaps: 8 duplicates do not add stops (floors: accuracy ≥ 0.86, MdARE ≤ 0.06)', () => {
     const s = condition('8 duplicated frames', { duplicateFrames: 8 });
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.84);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.86);
     expect(s.mdare!).toBeLessThanOrEqual(0.06);
   }, 120_000);
 });
