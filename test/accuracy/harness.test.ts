@@ -8,7 +8,7 @@ import { generatePhantom, truthMetricsForRegion, type PhantomTruth } from '../..
 import type { FlowClass } from '../../src/metrics/types.js';
 import { METRIC_BARS, VESSEL_BARS } from './bars.js';
 import { clone, exactEngineResult, unmeasuredEngineResult } from './fake-engine.js';
-import { compareClip, formatClip, formatMarkdown, formatSummary, summarize, weightedKappa, type EngineResult } from './harness.js';
+import { compareClip, formatClip, formatMarkdown, formatSummary, SPREAD_FAR_MARGIN, summarize, weightedKappa, type EngineResult } from './harness.js';
 
 // A septic field with every class (spread flow: some vessels near the thresholds), occluders,
 // borders and an overlay, drifting: the harness sees everything it must handle.
@@ -216,6 +216,42 @@ describe('accuracy harness self-test', () => {
     expect(cu.vessels.unclassified.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
     expect(cu.vessels.weightedKappa).toBeNull();
     expect(cu.notMeasured).toContain('vessel flow classes');
+  });
+
+  it('judges issue 6\'s flow classes by mode over matched small vessels: clear-cut clips by κ, accuracy and classified length; spread clips by accuracy away from the thresholds', () => {
+    // Spread (the file's truth): an exact engine is right everywhere; relabelling only the
+    // vessels near a threshold lowers the overall accuracy but not the far one.
+    const sp = summarize('s', [compareClip(truth, exact, { id: 'spread' })]).vessels.byFlowMode;
+    expect(sp.clearCut.clips).toBe(0);
+    expect(sp.spread.clips).toBe(1);
+    expect(sp.spread.exactAgreement).toBe(1);
+    expect(sp.spread.farExactAgreement).toBe(1);
+    expect(sp.spread.farFromThreshold).toBeGreaterThan(0);
+    expect(sp.spread.farFromThreshold).toBeLessThan(sp.spread.classified);
+    const near = new Set(compareClip(truth, exact, { id: 'x' }).vessels.pairs.filter((p) => p.truthSmall && p.marginRelative < SPREAD_FAR_MARGIN).map((p) => p.engineId));
+    const r = clone(exact);
+    for (const v of r.vessels) if (near.has(v.id) && v.flowClass !== null) v.flowClass = (v.flowClass === 3 ? 0 : 3) as FlowClass;
+    const sp2 = summarize('s', [compareClip(truth, r, { id: 'near-wrong' })]).vessels.byFlowMode.spread;
+    expect(sp2.exactAgreement!).toBeLessThan(1);
+    expect(sp2.farExactAgreement).toBe(1);
+    // Clear-cut: κ 1 and all matched length classified for an exact engine; a venule read wrong
+    // does not count (small vessels only); small vessels left unclassified lower the share.
+    const cc = generatePhantom({ seed: 102, width: 320, height: 256, seconds: 1, flowMix: 'septic' }).truth;
+    const ex = exactEngineResult(cc);
+    const c1 = summarize('c', [compareClip(cc, ex, { id: 'clear' })]).vessels.byFlowMode.clearCut;
+    expect(c1.clips).toBe(1);
+    expect(c1.weightedKappa).toBe(1);
+    expect(c1.exactAgreement).toBe(1);
+    expect(c1.classifiedLengthShare!).toBeCloseTo(1, 9);
+    const venule = clone(ex);
+    for (const v of venule.vessels) if (!v.small && v.flowClass !== null) v.flowClass = 0;
+    expect(summarize('c', [compareClip(cc, venule, { id: 'venule' })]).vessels.byFlowMode.clearCut.weightedKappa).toBe(1);
+    const half = clone(ex);
+    half.vessels.filter((v) => v.small).forEach((v, i) => { if (i % 2 === 0) v.flowClass = null; });
+    const c2 = summarize('c', [compareClip(cc, half, { id: 'half' })]).vessels.byFlowMode.clearCut;
+    expect(c2.classifiedLengthShare!).toBeLessThan(0.8);
+    expect(c2.classifiedLengthShare!).toBeGreaterThan(0.2);
+    expect(formatSummary(summarize('c', [compareClip(cc, half, { id: 'half' })]))).toContain('issue 6, clear-cut clips (1)');
   });
 
   it('computes weighted kappa correctly (hand-worked cases)', () => {

@@ -52,6 +52,8 @@ export interface Pair {
   /** Share of the truth vessel's visible length in the region covered by that engine vessel. */
   coverage: number;
   truthLengthUm: number;
+  /** The truth vessel is small (< the small-vessel limit, by its true diameter). */
+  truthSmall: boolean;
   truthClass: FlowClass;
   engineClass: FlowClass | null;
   marginRelative: number;
@@ -121,6 +123,8 @@ export interface VesselComparison {
 export interface ClipComparison {
   id: string;
   description: string;
+  /** The phantom's flow mode: clear-cut classes, or velocities spread across the class thresholds (issue 6 judges them apart). */
+  flowMode: 'classes' | 'spread';
   clip: { codec: string; width: number; height: number; fps: string; frameCount: number; umPerPx: [number, number]; interlace: string };
   /** The engine's region in reference-frame px and in frame-0 px, and diagnostics. */
   region: {
@@ -359,6 +363,7 @@ export function compareClip(truth: PhantomTruth, result: EngineResult, opts: Com
   return {
     id: opts.id,
     description: opts.description ?? '',
+    flowMode: truth.settings.flow.mode === 'spread' ? 'spread' : 'classes',
     clip: {
       codec: truth.settings.codec,
       width: truth.clip.width,
@@ -525,7 +530,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     const measurable = vt > 0 && vt >= vMin && vt <= (L * fpsV) / 2;
     if (bestE < 0 || coverage < PAIR_MIN_COVERAGE) {
       out.missed[v.flowClass]!++;
-      pairs.push({ truthId: v.id, engineId: null, coverage, truthLengthUm: L, truthClass: v.flowClass, engineClass: null, marginRelative: margin.relative, marginBin: bin, truthVelocityUmPerS: vt, engineVelocityUmPerS: null, engineCensored: null, measurable, relativeError: null });
+      pairs.push({ truthId: v.id, engineId: null, coverage, truthLengthUm: L, truthSmall: v.small, truthClass: v.flowClass, engineClass: null, marginRelative: margin.relative, marginBin: bin, truthVelocityUmPerS: vt, engineVelocityUmPerS: null, engineCensored: null, measurable, relativeError: null });
       return;
     }
     const ev = result.vessels[bestE]!;
@@ -539,6 +544,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
       engineId: ev.id,
       coverage,
       truthLengthUm: L,
+      truthSmall: v.small,
       truthClass: v.flowClass,
       engineClass: ev.flowClass,
       marginRelative: margin.relative,
@@ -641,6 +647,8 @@ export interface SetSummary {
     kappaStatus: Status;
     exactAgreement: number | null;
     byMargin: { bin: string; pairs: number; classified: number; exactAgreement: number | null; weightedKappa: number | null; velocityMdARE: number | null }[];
+    /** Issue 6's two modes, over matched SMALL truth vessels (flowModeSummary). */
+    byFlowMode: FlowModeSummary;
     velocity: { measurable: number; measured: number; censoredInRange: number; mdare: number | null; status: Status };
     /** Pooled recall by the truth's depth layer (0 = in focus), and the truth length behind it, µm. */
     recallByDepthLayer: { layer: number; truthUm: number; recall: number | null }[];
@@ -701,6 +709,49 @@ function pooledFalseLength(comps: readonly ClipComparison[]): SetSummary['vessel
     }
     return { engineClass: k, engineUm, falseUm };
   });
+}
+
+/** Issue 6's bars by flow mode (see flowModeSummary). */
+export interface FlowModeSummary {
+  clearCut: { clips: number; classified: number; confusion: number[][]; weightedKappa: number | null; exactAgreement: number | null; classifiedLengthShare: number | null };
+  spread: { clips: number; classified: number; exactAgreement: number | null; farFromThreshold: number; farExactAgreement: number | null };
+}
+
+/** Issue 6: spread-mode accuracy is judged on vessels at least this far (relative) from a class threshold. */
+export const SPREAD_FAR_MARGIN = 0.2;
+
+/**
+ * Issue 6's flow-class bars, each over the matched small truth vessels of its kind of clip.
+ * Clear-cut clips (flowMode 'classes'): the 4×4 confusion, linear weighted κ, exact agreement,
+ * and the share of the matched length (truth length × coverage) that got a class. Spread clips:
+ * exact agreement overall and for vessels at least SPREAD_FAR_MARGIN from a threshold.
+ */
+export function flowModeSummary(comps: readonly ClipComparison[]): FlowModeSummary {
+  const matchedSmall = (cs: readonly ClipComparison[]): Pair[] => cs.filter((c) => c.vessels.measured).flatMap((c) => c.vessels.pairs.filter((p) => p.truthSmall && p.engineId !== null));
+  const exact = (ps: readonly Pair[]): number | null => {
+    const cl = ps.filter((p) => p.engineClass !== null);
+    return cl.length > 0 ? cl.filter((p) => p.engineClass === p.truthClass).length / cl.length : null;
+  };
+  const clear = comps.filter((c) => c.flowMode === 'classes');
+  const cp = matchedSmall(clear);
+  const confusion = [0, 1, 2, 3].map(() => [0, 0, 0, 0]);
+  for (const p of cp) if (p.engineClass !== null) confusion[p.truthClass]![p.engineClass]!++;
+  const matchedUm = cp.reduce((a, p) => a + p.truthLengthUm * p.coverage, 0);
+  const classifiedUm = cp.filter((p) => p.engineClass !== null).reduce((a, p) => a + p.truthLengthUm * p.coverage, 0);
+  const spread = comps.filter((c) => c.flowMode === 'spread');
+  const sp = matchedSmall(spread);
+  const far = sp.filter((p) => p.marginRelative >= SPREAD_FAR_MARGIN);
+  return {
+    clearCut: {
+      clips: clear.length,
+      classified: cp.filter((p) => p.engineClass !== null).length,
+      confusion,
+      weightedKappa: weightedKappa(confusion),
+      exactAgreement: exact(cp),
+      classifiedLengthShare: matchedUm > 0 ? classifiedUm / matchedUm : null,
+    },
+    spread: { clips: spread.length, classified: sp.filter((p) => p.engineClass !== null).length, exactAgreement: exact(sp), farFromThreshold: far.filter((p) => p.engineClass !== null).length, farExactAgreement: exact(far) },
+  };
 }
 
 export function summarize(set: string, comps: readonly ClipComparison[]): SetSummary {
@@ -767,6 +818,7 @@ export function summarize(set: string, comps: readonly ClipComparison[]): SetSum
       kappaStatus,
       exactAgreement: classifiedTotal > 0 ? confusion.reduce((a, r, i) => a + r[i]!, 0) / classifiedTotal : null,
       byMargin,
+      byFlowMode: flowModeSummary(comps),
       velocity: { measurable: pairs.filter((p) => p.measurable && p.engineId !== null).length, measured: rel.length, censoredInRange: pairs.filter((p) => p.measurable && p.engineCensored !== null).length, mdare, status: velStatus },
       recallAllMedian: median(vm.map((c) => c.vessels.recallAll).filter((x): x is number => x !== null)),
       precisionAllMedian: median(vm.map((c) => c.vessels.precisionAll).filter((x): x is number => x !== null)),
@@ -874,6 +926,15 @@ export function formatSummary(s: SetSummary, extra: { engineVersion?: string; ru
     v.confusion.forEach((r, i) => L.push(`   t${i}   ${r.map((x) => lpad(String(x), 6)).join('')}${lpad(String(v.unclassified[i]), 7)}${lpad(String(v.missed[i]), 8)}`));
     L.push(`   weighted κ ${v.weightedKappa === null ? '—' : v.weightedKappa.toFixed(3)} [${v.kappaStatus}], exact agreement ${pct(v.exactAgreement)}`);
     L.push(`   by distance from the class thresholds: ${v.byMargin.map((b) => `${b.bin}: ${b.classified} classified, exact ${pct(b.exactAgreement)}, MdARE ${pct(b.velocityMdARE)}`).join('; ')}`);
+    const fm = v.byFlowMode;
+    if (fm.clearCut.clips > 0) {
+      const c = fm.clearCut;
+      L.push(`   issue 6, clear-cut clips (${c.clips}), matched small vessels: ${c.classified} classified, exact ${pct(c.exactAgreement)} (bar ≥ 90 %), weighted κ ${c.weightedKappa === null ? '—' : c.weightedKappa.toFixed(3)} (bar ≥ 0.85), ${pct(c.classifiedLengthShare)} of their matched length classified (bar ≥ 80 %); confusion (rows truth 0–3): ${c.confusion.map((r) => r.join(' ')).join(' | ')}`);
+    }
+    if (fm.spread.clips > 0) {
+      const sp = fm.spread;
+      L.push(`   issue 6, spread clips (${sp.clips}), matched small vessels: exact ${pct(sp.exactAgreement)} over ${sp.classified}; ≥ ${SPREAD_FAR_MARGIN * 100} % from a threshold ${pct(sp.farExactAgreement)} over ${sp.farFromThreshold} (bar ≥ 90 %)`);
+    }
     L.push(`velocity, pooled: ${v.velocity.measured} of ${v.velocity.measurable} measurable pairs measured, MdARE ${pct(v.velocity.mdare)} [${v.velocity.status}], censored in range ${v.velocity.censoredInRange}`);
   }
   L.push(s.notMeasuredAnywhere.length ? `NOT MEASURED in any clip (${s.notMeasuredAnywhere.length}): ${s.notMeasuredAnywhere.join(', ')}` : 'every item was measured in at least one clip');
