@@ -65,7 +65,7 @@ if (!existsSync(driveDir)) {
 }
 
 /** Effective calibrations tried on the training images (see the file comment), µm/px. */
-const UM_PER_PX_GRID = [3, 3.5, 4, 4.5, 5, 5.5, 6, 7];
+const UM_PER_PX_GRID = [3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 8];
 /** The calibration used before the scale was chosen on the training images, reported for comparison. */
 const FORMER_UM_PER_PX = 5;
 const FOV_ERODE_PX = 4;
