@@ -194,7 +194,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
       finished = states.map((s) => {
         const e = s.samples.count < 2
           ? estimateFlow(o.core, { rows: [], diffs: [], stepUm: s.samples.stepUm, rowStepS }, p)
-          : estimateFlow(o.core, { rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS }, p, stopTextureBar(diameterUm(s), p), featurelessIsUnknown(diameterUm(s), p), s.path.junctionEnds);
+          : estimateFlow(o.core, { rows: s.rows.rows(), diffs: s.diffs.rows(), stepUm: s.samples.stepUm, rowStepS, fields: interlaced }, p, stopTextureBar(diameterUm(s), p), featurelessIsUnknown(diameterUm(s), p), s.path.junctionEnds);
         s.estimate = e;
         const { usedColumns: _u, slopeColumnsPerRow: _s, ...estimated } = e;
         const flow: VesselFlow = { id: s.path.id, ...estimated };

@@ -203,6 +203,21 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     // intermittent: stopped fraction 0.81, class 1, measured before the rule.)
   });
 
+  test('interlaced video, measured per field: a stop\'s texture is judged on a field and the next together (a frame), not on one field\'s noisier row', () => {
+    // 150 field rows (50 Hz) of a very faint static barcode, with a cell-scale disturbance in
+    // every 12th field (lone changes). Per field about half its pairs lack the texture, and
+    // with fewer stopped pairs than changed ones the disturbances carried the known time.
+    const pat = barcode(7, 4096);
+    const field = { ...noisyStd(100, 150, (t, i) => 95 + 0.1 * (pat(i + 2000) - 95) + (t % 12 === 5 ? 3 * Math.sin(1.3 * i + t) : 0), { noiseSeed: 2007 }), rowStepS: 0.02 };
+    const e = estimateFlow(core, { ...field, fields: true }, P);
+    expect(e.flowClass).toBe(0);
+    expect(e.stoppedFraction!).toBeGreaterThanOrEqual(P.noFlowMinStoppedFraction);
+    // The same rows judged one field at a time: intermittent.
+    const perRow = estimateFlow(core, field, P);
+    expect(perRow.flowClass).toBe(1);
+    expect(perRow.stoppedFraction!).toBeLessThan(0.7);
+  });
+
   test('dropContradictedChanges: a lone change between two unchanged pairs is dropped where stops are at least as many as changes; runs, gaps and mostly-moving paths keep theirs', () => {
     const run = (c: number[]): number[] => {
       const codes = Int8Array.from(c);

@@ -44,7 +44,10 @@
  * 93.3 → 95.0 %, κ 0.913 → 0.928; clear-cut 86.7 → 88.9 %, κ 0.762 → 0.790; 29.97 and 30 fps
  * 88.9 and 86.7 → 91.1 %; jitter + drift MdARE 10.4 → 5.1 % (issue 6's bar met there; one
  * vessel unclassified, accuracy 86.0 → 85.7 %); duplicated frames 86.7 → 88.9 %; interlaced
- * unchanged. Floors raised with it.
+ * unchanged. Floors raised with it. Then, per field, a stop's texture is judged on a field and
+ * the next together (estimate.ts StdRows.fields: a field row has half the lines across the
+ * lumen, and 57–64 % of a faint stop's field pairs fell under the texture bar): interlaced
+ * 86.7 → 88.9 %, κ 0.637 → 0.775 (two depth-1 stops read continuous before); floors raised.
  */
 import { describe, expect, test } from 'vitest';
 import { loadBackend } from '../../src/backend/index.js';
@@ -113,9 +116,10 @@ describe(`flow stage vs phantom truth (backend ${be.name})`, () => {
     }, 120_000);
   }
 
-  test('interlaced (bottom field first, as PAL DV), measured per field (floors: accuracy ≥ 0.85, MdARE ≤ 0.07)', () => {
+  test('interlaced (bottom field first, as PAL DV), measured per field (floors: accuracy ≥ 0.88, κ ≥ 0.75, MdARE ≤ 0.07)', () => {
     const s = condition('interlaced bff, per field', { interlace: 'bff' });
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.88);
+    expect(s.kappa).toBeGreaterThanOrEqual(0.75);
     expect(s.mdare!).toBeLessThanOrEqual(0.07);
   }, 120_000);
 
