@@ -19,7 +19,7 @@
  *    pairs come in runs, featurelessStopMinMovingRunS, not as isolated flickers of change) and
  *    the run's first and last rows pass the pair test too (nothing crept through it).
  *    Pairs kS ≥ 2 rows apart overlap, so cells that move in any interval change every pair
- *    covering it, two consecutive pairs at least: a lone changed pair whose neighbours on both
+ *    covering it, kS consecutive pairs: a run of fewer changed pairs whose neighbours on both
  *    sides were tested and found unchanged is contradicted by them — the change test's chance
  *    exceedance (its ratio of two noise means scatters more on a short path: on stopped phantom
  *    capillaries 11 % of pairs exceed the bar at 20–40 samples, 3 % at 40–80, 1 % at 80–160)
@@ -231,12 +231,14 @@ export function usableColumns(rows: (Float32Array | null)[]): [number, number] |
 }
 
 /**
- * A changed pair (code 0) whose neighbours t − 1 and t + 1 were both tested unchanged (1
- * stopped, 2 featureless) becomes −1 (no evidence), on a path whose stopped pairs are at least
- * as many as its changed ones (estimateFlow's file comment, step 3). In place; the drops are
- * decided on the codes as given, so two lone changes do not shield each other.
+ * A run of at most maxRun changed pairs (code 0) whose neighbours on both sides were tested
+ * unchanged (1 stopped, 2 featureless) becomes −1 (no evidence), on a path whose stopped pairs
+ * are at least as many as its changed ones (estimateFlow's file comment, step 3). Pairs kS
+ * rows apart: cells moving in one interval change kS consecutive pairs, so maxRun = kS − 1.
+ * In place; the runs are found on the codes as given, so two lone changes do not shield each
+ * other.
  */
-export function dropContradictedChanges(codes: Int8Array): void {
+export function dropContradictedChanges(codes: Int8Array, maxRun = 1): void {
   let stopped = 0;
   let changed = 0;
   for (const c of codes) {
@@ -244,11 +246,15 @@ export function dropContradictedChanges(codes: Int8Array): void {
     else if (c === 0) changed++;
   }
   if (stopped < changed) return;
-  const lone: number[] = [];
+  const runs: [number, number][] = [];
   for (let t = 1; t + 1 < codes.length; t++) {
-    if (codes[t] === 0 && codes[t - 1]! >= 1 && codes[t + 1]! >= 1) lone.push(t);
+    if (codes[t] !== 0 || codes[t - 1]! < 1) continue;
+    let e = t;
+    while (e + 1 < codes.length && codes[e + 1] === 0) e++;
+    if (e + 1 < codes.length && codes[e + 1]! >= 1 && e - t + 1 <= maxRun) runs.push([t, e]);
+    t = e;
   }
-  for (const t of lone) codes[t] = -1;
+  for (const [a, b] of runs) codes.fill(-1, a, b + 1);
 }
 
 /**
@@ -426,8 +432,8 @@ export function estimateFlow(
   // Lone changes contradicted by both neighbours leave the analysed time (file comment, 3).
   // After the featureless runs: their motion-in-runs test must still see a smeared column's flickers.
   if (kS >= 2) {
-    dropContradictedChanges(pairStop);
-    halfStop.forEach(dropContradictedChanges);
+    dropContradictedChanges(pairStop, kS - 1);
+    halfStop.forEach((codes) => dropContradictedChanges(codes, kS - 1));
   }
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair
   // covers it (a stopped pair means every interval inside it is stopped: rows a … a + kS show

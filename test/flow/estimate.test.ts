@@ -218,7 +218,7 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(perRow.stoppedFraction!).toBeLessThan(0.7);
   });
 
-  test('dropContradictedChanges: a lone change between two unchanged pairs is dropped where stops are at least as many as changes; runs, gaps and mostly-moving paths keep theirs', () => {
+  test('dropContradictedChanges: a lone change between two unchanged pairs is dropped where stops are at least as many as changes (runs shorter than the lag, for pairs 4 rows apart); longer runs, gaps and mostly-moving paths keep theirs', () => {
     const run = (c: number[]): number[] => {
       const codes = Int8Array.from(c);
       dropContradictedChanges(codes);
@@ -234,6 +234,15 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(run([0, 1, 1, 1, 0])).toEqual([0, 1, 1, 1, 0]);
     // More changes than stops (a smeared fast column flickering among featureless pairs): kept.
     expect(run([2, 0, 2, 0, 2, 0, 1, 2])).toEqual([2, 0, 2, 0, 2, 0, 1, 2]);
+    // Pairs 4 rows apart (interlaced fields): motion changes 4 consecutive pairs, so runs of up
+    // to 3 flanked by unchanged pairs are contradicted, a run of 4 is not.
+    const run4 = (c: number[]): number[] => {
+      const codes = Int8Array.from(c);
+      dropContradictedChanges(codes, 3);
+      return Array.from(codes);
+    };
+    expect(run4([1, 1, 0, 0, 0, 1, 1, 1, 2, 1, 1])).toEqual([1, 1, -1, -1, -1, 1, 1, 1, 2, 1, 1]);
+    expect(run4([1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1])).toEqual([1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
   });
 
   /**

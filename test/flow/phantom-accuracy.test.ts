@@ -47,7 +47,9 @@
  * unchanged. Floors raised with it. Then, per field, a stop's texture is judged on a field and
  * the next together (estimate.ts StdRows.fields: a field row has half the lines across the
  * lumen, and 57–64 % of a faint stop's field pairs fell under the texture bar): interlaced
- * 86.7 → 88.9 %, κ 0.637 → 0.775 (two depth-1 stops read continuous before); floors raised.
+ * 86.7 → 88.9 %, κ 0.637 → 0.775 (two depth-1 stops read continuous before); and, fields
+ * being 4 rows apart per lag, runs of up to 3 changed pairs between unchanged ones are the
+ * lone-change rule's too (motion changes 4 consecutive pairs): 91.1 %, κ 0.801. Floors raised.
  */
 import { describe, expect, test } from 'vitest';
 import { loadBackend } from '../../src/backend/index.js';
@@ -116,10 +118,10 @@ describe(`flow stage vs phantom truth (backend ${be.name})`, () => {
     }, 120_000);
   }
 
-  test('interlaced (bottom field first, as PAL DV), measured per field (floors: accuracy ≥ 0.88, κ ≥ 0.75, MdARE ≤ 0.07)', () => {
+  test('interlaced (bottom field first, as PAL DV), measured per field (floors: accuracy ≥ 0.9, κ ≥ 0.78, MdARE ≤ 0.07)', () => {
     const s = condition('interlaced bff, per field', { interlace: 'bff' });
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.88);
-    expect(s.kappa).toBeGreaterThanOrEqual(0.75);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(s.kappa).toBeGreaterThanOrEqual(0.78);
     expect(s.mdare!).toBeLessThanOrEqual(0.07);
   }, 120_000);
 
