@@ -218,6 +218,17 @@ describe('estimateFlow on synthetic space-time diagrams', () => {
     expect(perRow.stoppedFraction!).toBeLessThan(0.7);
   });
 
+  test('interlaced video: a wide path keeps its own texture bar per field (set for a stopped venule\'s packed texture; per frame, flowing wide paths\' static residue read stopped)', () => {
+    // A faint static texture on a 20-µm-class path (bar stopMinTextureSnrWide, unchanged
+    // featureless pairs count as moving): judged per field most pairs lack it.
+    const pat = barcode(7, 4096);
+    const field = { ...noisyStd(100, 150, (_t, i) => 95 + 0.07 * (pat(i + 2000) - 95), { noiseSeed: 3007 }), rowStepS: 0.02, fields: true };
+    const e = estimateFlow(core, field, P, P.stopMinTextureSnrWide, false);
+    expect(e.flowClass).not.toBe(0);
+    expect(e.stoppedFraction!).toBeLessThan(P.noFlowMinStoppedFraction);
+    // (Judged per frame, as capillaries are, the same rows read stopped: class 0, 0.97.)
+  });
+
   test('dropContradictedChanges: a lone change between two unchanged pairs is dropped where stops are at least as many as changes (runs shorter than the lag, for pairs 4 rows apart); longer runs, gaps and mostly-moving paths keep theirs', () => {
     const run = (c: number[]): number[] => {
       const codes = Int8Array.from(c);
