@@ -12,8 +12,9 @@
 // Steps: subtract each image's window-weighted mean (so the window's own spectrum does not
 // pull the peak to zero shift), apply a separable Hann window (Harris, Proc. IEEE 66(1),
 // 1978; the half-sample-offset form 0.5 − 0.5 cos(2π(i+½)/N), never zero), zero-pad to
-// the next 2^a·3^b·5^c (fft_good_size: a 360×288 image is not padded at all), transform both real images with ONE complex FFT (reference in the real
-// part, moving in the imaginary part, separated by Hermitian symmetry), form R in place,
+// the next 2^a·3^b·5^c (fft_good_size: a 360×288 image is not padded at all), transform
+// both real images with ONE complex FFT (reference in the real part, moving in the
+// imaginary part, separated by Hermitian symmetry), form R in place,
 // inverse FFT, take the largest real sample (first in scan order on ties), refine, and wrap
 // shifts into (−N/2, N/2]. `peak` is that sample divided by the largest value it could
 // take (Σ|R̂|/N, reached when the images match exactly), so it reads 0..1 as a confidence;

@@ -256,10 +256,7 @@ function addErfRamp(out: Float64Array, x0: number, dx: number, sign: number): vo
     let g = Math.exp(-2 * xs * d - d * d);
     for (let i = start; i >= 0 && i < n; i += dir) {
       const x = x0 + i * dx;
-      // erfGivenExp(x, e), inlined (same operations, same bits).
-      const t = 1 / (1 + 0.3275911 * Math.abs(x));
-      const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * e;
-      out[i]! += sign * (x < 0 ? -y : y);
+      out[i]! += sign * erfGivenExp(x, e);
       e *= g;
       g *= q;
     }

@@ -303,7 +303,6 @@ export function estimateFlow(
   // a blurred (out-of-focus) or featureless column lacks.
   const fineR = Math.max(1, Math.round(p.stopTextureRadiusUm / stepUm));
   const fine = hp.map((r) => (r === null ? null : highPass(r, fineR)));
-  const sdFine = fine.map((r) => (r === null ? 0 : rowSd(r)));
   const diffs = std.diffs.map((r) => (r === null ? null : r.slice(cols[0], cols[1] + 1)));
 
   // Stop test on pairs (t, t + kS): the change of the row, D = mean (a − b)², against its noise.
@@ -355,21 +354,22 @@ export function estimateFlow(
   const sLo = sm + (marginsFit ? atStart : 0);
   const sHi = L - sm - (marginsFit ? atEnd : 0);
   const halves: [number, number][] = L * stepUm >= 2 * p.minPathLengthUm ? [[sLo, half], [half, sHi]] : [];
-  // Each row's cell-scale texture over the window (the whole row when no margin applies).
-  // Per field, the texture of a row and the next together (file comment, 3).
-  const fieldTexture = (lo: number, hi: number): number[] => {
+  // Each row's cell-scale texture over samples [lo, hi); per field, of a row and the next
+  // together (file comment, 3).
+  const textureOver = (lo: number, hi: number): number[] => {
     const m = new Float32Array(hi - lo);
     return fine.map((a, t) => {
-      const b = fine[t + 1];
-      if (a == null) return 0;
+      if (a === null) return 0;
+      const b = perFrame ? fine[t + 1] : null;
       if (b == null) return rowSd(a.subarray(lo, hi));
       for (let i = lo; i < hi; i++) m[i - lo] = (a[i]! + b[i]!) / 2;
       return rowSd(m);
     });
   };
-  const winSdFine = perFrame ? fieldTexture(sLo, sHi) : sLo !== sm || sHi !== L - sm ? fine.map((r) => (r === null ? 0 : rowSd(r.subarray(sLo, sHi)))) : sdFine;
-  // Each row's cell-scale texture over each half, once per row (a row is in two pairs).
-  const halfSdFine = halves.map(([lo, hi]) => (perFrame ? fieldTexture(lo, hi) : fine.map((r) => (r === null ? 0 : rowSd(r.subarray(lo, hi))))));
+  // Over the window (the whole row when no margin applies and rows are judged alone).
+  const winSdFine = !perFrame && sLo === sm && sHi === L - sm ? textureOver(0, L) : textureOver(sLo, sHi);
+  // Over each half, once per row (a row is in two pairs).
+  const halfSdFine = halves.map(([lo, hi]) => textureOver(lo, hi));
   const pairStop = new Int8Array(T).fill(-1);
   const halfStop = halves.map(() => new Int8Array(T).fill(-1));
   const pairCorr = new Float64Array(T);
@@ -434,12 +434,11 @@ export function estimateFlow(
     confirmFeaturelessStops(pairStop, sLo, sHi, winSdFine);
     halves.forEach(([lo, hi], h) => confirmFeaturelessStops(halfStop[h]!, lo, hi, halfSdFine[h]!));
   }
-  // Lone changes contradicted by both neighbours leave the analysed time (file comment, 3).
-  // After the featureless runs: their motion-in-runs test must still see a smeared column's flickers.
-  if (kS >= 2) {
-    dropContradictedChanges(pairStop, kS - 1);
-    halfStop.forEach((codes) => dropContradictedChanges(codes, kS - 1));
-  }
+  // Changes contradicted by both neighbours leave the analysed time (file comment, 3; with
+  // kS = 1 pairs do not overlap and none is). After the featureless runs: their
+  // motion-in-runs test must still see a smeared column's flickers.
+  dropContradictedChanges(pairStop, kS - 1);
+  halfStop.forEach((codes) => dropContradictedChanges(codes, kS - 1));
   // Interval i (rows i, i + 1): a gap when either row is missing; stopped when a stopped pair
   // covers it (a stopped pair means every interval inside it is stopped: rows a … a + kS show
   // the same pattern), moving when a moving pair covers it and none is stopped, unknown when a
