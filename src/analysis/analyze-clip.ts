@@ -335,6 +335,7 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       centerlineSmoothingUm: { value: sp.centerlineSmoothingUm, unit: 'µm' },
       centerlineValleyMaxShiftRel: { value: sp.centerlineValleyMaxShiftRel, unit: 'vessel diameters' },
       centerlineValleyMaxDiameterUm: { value: sp.centerlineValleyMaxDiameterUm, unit: 'µm' },
+      centerlineValleySigmaUm: { value: sp.centerlineValleySigmaUm, unit: 'µm' },
       chainMinLumenContrast: { value: sp.chainMinLumenContrast, unit: '' },
       junctionClusterPx: { value: JUNCTION_CLUSTER_PX, unit: 'px' },
       maxContinuationBendDeg: { value: MAX_CONTINUATION_BEND_DEG, unit: '°' },

@@ -54,6 +54,8 @@ export interface SegmentDerivedPx {
   minComponentAreaPx: number;
   maxHoleAreaPx: number;
   centerlineSmoothingPx: number;
+  /** σ of the smoothing of the image the valley refinement reads, px (≥ minSigmaPx). */
+  centerlineValleySigmaPx: number;
 }
 
 export interface CenterlineSegment {
@@ -166,6 +168,8 @@ export interface VesselnessStage {
   zSmooth: Float32Array;
   /** zSmooth eroded (min filter) with radius ceil(σ_k), per scale k. */
   zMin: Float32Array[];
+  /** Contrast-normalised image smoothed at centerlineValleySigmaPx, read by the valley refinement; null when it is off. */
+  zValley: Float32Array | null;
   warnings: { code: string; message: string }[];
 }
 
@@ -208,6 +212,7 @@ export function vesselnessStage(
     minComponentAreaPx: Math.ceil(p.minComponentAreaUm2 / (umPerPxX * umPerPxY) - 1e-9),
     maxHoleAreaPx: Math.floor(p.maxHoleAreaUm2 / (umPerPxX * umPerPxY) + 1e-9),
     centerlineSmoothingPx: Math.max(1, Math.round(p.centerlineSmoothingUm / umPx)),
+    centerlineValleySigmaPx: Math.max(p.minSigmaPx, p.centerlineValleySigmaUm / umPx),
   };
 
   const src = gray instanceof Float32Array ? gray : Float32Array.from(gray);
@@ -221,7 +226,8 @@ export function vesselnessStage(
   });
   const zSmooth = be.gaussianBlur(z, width, height, derived.sigmasPx[0]!);
   const zMin = derived.sigmasPx.map((sg) => be.minFilter(zSmooth, width, height, Math.ceil(sg)));
-  return { width, height, scale: { umPerPxX, umPerPxY }, roi, params: p, derived, backend: be, vesselness, scaleIndex, zSmooth, zMin, warnings };
+  const zValley = p.centerlineValleyMaxShiftRel > 0 ? be.gaussianBlur(z, width, height, derived.centerlineValleySigmaPx) : null;
+  return { width, height, scale: { umPerPxX, umPerPxY }, roi, params: p, derived, backend: be, vesselness, scaleIndex, zSmooth, zMin, zValley, warnings };
 }
 
 /**
@@ -291,9 +297,9 @@ export function segmentImage(
     // Spur: one free end, the other at a junction, shorter than its vessel is wide.
     if (!c.closedLoop && free === 1 && (c.pixels.length - 1) * umPx < p.spurMaxLengthRel * c.diameterUm) continue;
     let polyline = smoothChain(c.pixels, derived.centerlineSmoothingPx, c.closedLoop);
-    if (p.centerlineValleyMaxShiftRel > 0 && c.diameterUm < p.centerlineValleyMaxDiameterUm) {
+    if (st.zValley !== null && c.diameterUm < p.centerlineValleyMaxDiameterUm) {
       const dPx = c.diameterUm / umPx;
-      polyline = refineToValley(polyline, st.zSmooth, width, height, {
+      polyline = refineToValley(polyline, st.zValley, width, height, {
         maxShiftPx: Math.max(1, p.centerlineValleyMaxShiftRel * dPx),
         smoothPoints: derived.centerlineSmoothingPx,
         fadePx: dPx,

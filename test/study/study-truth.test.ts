@@ -50,6 +50,16 @@
  * small within ±0.25 on 9 → 10 sites, severe-site small MFI 2, 0.5, 1.5, 1. Sessions now (3 of 8
  * items still miss): P02 day1 small MFI passes, HI 0.64 against 1.08; P02 day1 all MFI 2.75
  * against 2.42, HI 0.27 against 0.72; P02 day3 all MFI 3 against 2.67, HI 0 against 0.38.
+ * Then (session 12) the valley refinement reads an image smoothed at 1.3 µm instead of 2.5 µm
+ * (src/analysis/segment-params.ts centerlineValleySigmaUm: bends of tortuous capillaries no
+ * longer flatten, engine length over the in-focus truth it covers 0.94–0.97 → 0.96–0.98):
+ * κ 0.932 → 0.934, MFI small within ±0.25 on 10 → 11 sites, quadrants small 10 → 11, TVD small
+ * median error 18.5 → 17.5 %. Sessions (3 of 8 items still miss, one changed): P02 day1 small
+ * now passes (MFI 2.17 against 2.08, HI 0.92 against 1.08); P01 day3 all now misses (MFI 2.58
+ * against 2.17, HI 0.48 against 1.15: site 905's all-vessel quadrants read 3, 1, 0, 3 against
+ * 1, 1, 0, 0 — the top-left a near-tie by length, truth intermittent 1051 µm against continuous
+ * 1035, as before; the bottom-right, truth stopped 1248 against continuous 930 with a 40-µm
+ * continuous venule in it, newly); P02 day1 and day3 all as before.
  * Site 908's top-right quadrant, scored 3 against 0 (small vessels), shows the limit of the
  * quadrant score here: its truth is stopped 1208 µm, intermittent 659, sluggish 472,
  * continuous 741, and 482 µm of that stopped length lies in two deep crossing vessels and
