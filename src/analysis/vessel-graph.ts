@@ -274,6 +274,44 @@ export function splitAtJoins(chains: readonly ChainInput[], path: VesselPath): V
   return path.pieces.map((p) => assemble(chains, [p], false));
 }
 
+/**
+ * An open vessel path cut in two at the vertex where its arc length passes half, with the
+ * same cut on its flow polyline (the untrimmed centerline the space-time diagram follows:
+ * cut at its vertex nearest that point). Both halves keep that vertex, so their lengths and
+ * grid crossings add up to the whole's. The cut is not a junction. Null for a loop, or when
+ * either half would keep fewer than 3 points.
+ */
+export function splitInHalves(path: VesselPath, flowPolyline: readonly PointPx[]): { halves: [VesselPath, VesselPath]; flow: [PointPx[], PointPx[]] } | null {
+  const pl = path.polyline;
+  if (path.closedLoop || pl.length < 5 || flowPolyline.length < 5) return null;
+  let total = 0;
+  for (let i = 1; i < pl.length; i++) total += Math.hypot(pl[i]![0] - pl[i - 1]![0], pl[i]![1] - pl[i - 1]![1]);
+  let acc = 0;
+  let k = 1;
+  for (; k < pl.length - 1; k++) {
+    acc += Math.hypot(pl[k]![0] - pl[k - 1]![0], pl[k]![1] - pl[k - 1]![1]);
+    if (acc >= total / 2) break;
+  }
+  let fk = 0;
+  let best = Infinity;
+  for (let i = 0; i < flowPolyline.length; i++) {
+    const d = Math.hypot(flowPolyline[i]![0] - pl[k]![0], flowPolyline[i]![1] - pl[k]![1]);
+    if (d < best) {
+      best = d;
+      fk = i;
+    }
+  }
+  if (k < 2 || k > pl.length - 3 || fk < 2 || fk > flowPolyline.length - 3) return null;
+  const copy = (q: readonly PointPx[]): PointPx[] => q.map((x) => [x[0], x[1]]);
+  return {
+    halves: [
+      { pieces: path.pieces, polyline: copy(pl.slice(0, k + 1)), joins: [], startsAtJunction: path.startsAtJunction, endsAtJunction: false, closedLoop: false },
+      { pieces: path.pieces, polyline: copy(pl.slice(k)), joins: [], startsAtJunction: false, endsAtJunction: path.endsAtJunction, closedLoop: false },
+    ],
+    flow: [copy(flowPolyline.slice(0, fk + 1)), copy(flowPolyline.slice(fk))],
+  };
+}
+
 function assemble(chains: readonly ChainInput[], pieces: VesselPiece[], loopViaJoins: boolean): VesselPath {
   const polyline: PointPx[] = [];
   const joins: number[] = [];

@@ -19,7 +19,8 @@ import { measureDiameter } from './diameter.js';
 import { segmentImage, type SegmentResult } from './segment.js';
 import type { SegmentParams } from './segment-params.js';
 import { trimAtWiderVessels, widerLumensAtEnds } from './junction-trim.js';
-import { joinChains, splitAtJoins, type VesselPath } from './vessel-graph.js';
+import { joinChains, splitAtJoins, splitInHalves, type VesselPath } from './vessel-graph.js';
+import { FLOW_HALVES_MIN_LENGTH_UM } from './split-by-flow.js';
 
 /**
  * Hysteresis band of the grid-crossing count, px: the smoothed centerline must pass more than
@@ -58,10 +59,13 @@ export interface MappedVessel {
   closedLoop: boolean;
   /**
    * With two or more pieces: each piece described as a vessel of its own (ids `<id>.1`,
-   * `<id>.2` … in order along the vessel). Flow is measured on the vessel and on each part;
+   * `<id>.2` … in order along the vessel); with one piece at least FLOW_HALVES_MIN_LENGTH_UM
+   * long, its two halves. Flow is measured on the vessel and on each part;
    * the vessel is reported as its parts when their flow classes disagree (split-by-flow.ts).
    */
   parts?: MappedVessel[];
+  /** The parts are the two halves of one chain (split-by-flow.ts judges them by speed only). */
+  partsAreHalves?: true;
 }
 
 export interface VesselMap {
@@ -103,15 +107,29 @@ export function mapVessels(
     const p = trimAtWiderVessels(joined, lumens);
     const v = describeVessel(p, joined.polyline, seg, mean, region, scale, o, `v${vessels.length}`);
     if (v === null) continue;
+    // Parts: the pieces joined at branch points; a vessel of one chain long enough, its halves
+    // (one chain may still be two vessels whose branch point went unseen: split-by-flow.ts).
+    // Pieces of a joined vessel are not halved: measured so (full phantom set), the length
+    // read in each class was the same within 0.2 mm and vessels reported in more pieces only
+    // fell out of the per-vessel comparison.
+    const own: [VesselPath, PointPx[]][] = [];
     if (p.pieces.length > 1) {
+      const pieces = splitAtJoins(chains, joined);
+      for (const [k, piece] of pieces.entries()) own.push([trimAtWiderVessels(piece, lumens, { first: k === 0, last: k === pieces.length - 1 }), piece.polyline]);
+    } else if (v.lengthUm >= FLOW_HALVES_MIN_LENGTH_UM) {
+      const split = splitInHalves(p, joined.polyline);
+      if (split !== null) own.push([split.halves[0], split.flow[0]], [split.halves[1], split.flow[1]]);
+    }
+    if (own.length > 1) {
       const parts: MappedVessel[] = [];
-      const split = splitAtJoins(chains, joined);
-      for (const [k, piece] of split.entries()) {
-        const q = trimAtWiderVessels(piece, lumens, { first: k === 0, last: k === split.length - 1 });
-        const part = describeVessel(q, piece.polyline, seg, mean, region, scale, o, `${v.id}.${k + 1}`);
+      for (const [k, [path, flow]] of own.entries()) {
+        const part = describeVessel(path, flow, seg, mean, region, scale, o, `${v.id}.${k + 1}`);
         if (part !== null) parts.push(part);
       }
-      if (parts.length > 1) v.parts = parts;
+      if (parts.length > 1) {
+        v.parts = parts;
+        if (p.pieces.length === 1) v.partsAreHalves = true;
+      }
     }
     vessels.push(v);
   }

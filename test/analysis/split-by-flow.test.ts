@@ -44,3 +44,23 @@ describe('resolveVesselsByFlow', () => {
       .toEqual(['v0', 'v1']);
   });
 });
+
+describe('resolveVesselsByFlow: the halves of one chain', () => {
+  const halved = (): MappedVessel[] => [{ ...vessel('v0', [vessel('v0.1'), vessel('v0.2')]), partsAreHalves: true }];
+
+  it('stand apart when both halves move and their speeds fall in different classes (sluggish, continuous)', () => {
+    const out = resolveVesselsByFlow(halved(), flows({ v0: 2, 'v0.1': 3, 'v0.2': 2 }));
+    expect(ids(out)).toEqual(['v0.1', 'v0.2']);
+  });
+
+  it('do not when a half reads stopped or intermittent, or was not classified: the whole stands', () => {
+    for (const c of [0, 1, null] as const) {
+      const out = resolveVesselsByFlow(halved(), flows({ v0: 3, 'v0.1': 3, 'v0.2': c }));
+      expect(ids(out)).toEqual(['v0']);
+      expect(out[0]!.parts).toBeUndefined();
+      expect(out[0]!.partsAreHalves).toBeUndefined();
+    }
+    // The same classes on the pieces of a vessel joined at branch points do split it.
+    expect(ids(resolveVesselsByFlow([vessel('v0', [vessel('v0.1'), vessel('v0.2')])], flows({ v0: 3, 'v0.1': 3, 'v0.2': 1 })))).toEqual(['v0.1', 'v0.2']);
+  });
+});

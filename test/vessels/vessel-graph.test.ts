@@ -4,7 +4,7 @@
  * leaves a two-ended node that joins whatever the bend, and every chain lands in one vessel.
  */
 import { describe, expect, it } from 'vitest';
-import { joinChains, MAX_CONTINUATION_BEND_DEG, MAX_CONTINUATION_WIDTH_RATIO, splitAtJoins, type ChainInput } from '../../src/analysis/vessel-graph.js';
+import { joinChains, MAX_CONTINUATION_BEND_DEG, MAX_CONTINUATION_WIDTH_RATIO, splitAtJoins, splitInHalves, type ChainInput, type VesselPath } from '../../src/analysis/vessel-graph.js';
 import type { PointPx } from '../../src/metrics/types.js';
 
 /** A straight chain of integer pixels from a to b, junction flags on the ends. */
@@ -104,5 +104,29 @@ describe('joinChains', () => {
     expect(parts[1]!.startsAtJunction).toBe(true);
     expect(parts[1]!.endsAtJunction).toBe(false);
     expect(parts.every((p) => p.joins.length === 0 && !p.closedLoop)).toBe(true);
+  });
+});
+
+describe('splitInHalves', () => {
+  const line = (x0: number, x1: number): PointPx[] => Array.from({ length: x1 - x0 + 1 }, (_, i) => [x0 + i, 5] as PointPx);
+  const path = (pts: PointPx[], start: boolean, end: boolean): VesselPath => ({ pieces: [{ chain: 0, reversed: false }], polyline: pts, joins: [], startsAtJunction: start, endsAtJunction: end, closedLoop: false });
+
+  it('cuts at the vertex where the arc length passes half, the flow polyline at its nearest vertex; both halves keep it', () => {
+    // Uneven spacing: the arc-length middle (x = 10 of 0..20) is not the middle index.
+    const pts: PointPx[] = [[0, 5], [8, 5], [9, 5], [10, 5], [11, 5], [12, 5], [20, 5]];
+    const flow = line(-3, 23);
+    const s = splitInHalves(path(pts, true, false), flow)!;
+    expect(s.halves[0].polyline).toEqual([[0, 5], [8, 5], [9, 5], [10, 5]]);
+    expect(s.halves[1].polyline).toEqual([[10, 5], [11, 5], [12, 5], [20, 5]]);
+    expect(s.flow[0][s.flow[0].length - 1]).toEqual([10, 5]);
+    expect(s.flow[1][0]).toEqual([10, 5]);
+    expect(s.flow[0].length + s.flow[1].length).toBe(flow.length + 1);
+    // The outer ends keep their junction flags; the cut is not a junction.
+    expect([s.halves[0].startsAtJunction, s.halves[0].endsAtJunction, s.halves[1].startsAtJunction, s.halves[1].endsAtJunction]).toEqual([true, false, false, false]);
+  });
+
+  it('does not cut a loop or a path too short to leave 3 points a side', () => {
+    expect(splitInHalves({ ...path(line(0, 20), false, false), closedLoop: true }, line(0, 20))).toBeNull();
+    expect(splitInHalves(path(line(0, 3), false, false), line(0, 3))).toBeNull();
   });
 });
