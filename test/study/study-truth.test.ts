@@ -59,7 +59,9 @@
  * against 2.17, HI 0.48 against 1.15: site 905's all-vessel quadrants read 3, 1, 0, 3 against
  * 1, 1, 0, 0 — the top-left a near-tie by length, truth intermittent 1051 µm against continuous
  * 1035, as before; the bottom-right, truth stopped 1248 against continuous 930 with a 40-µm
- * continuous venule in it, newly); P02 day1 and day3 all as before.
+ * continuous venule in it, newly); P02 day1 and day3 all as before. With a one-chain vessel
+ * measured half by half too (src/analysis/split-by-flow.ts) κ 0.934 → 0.936, severe-site small
+ * MFI 2, 0.5, 1, 1 (truth 1.5, 0.5, 0.75, 0.75), the same three items missing.
  * Site 908's top-right quadrant, scored 3 against 0 (small vessels), shows the limit of the
  * quadrant score here: its truth is stopped 1208 µm, intermittent 659, sluggish 472,
  * continuous 741, and 482 µm of that stopped length lies in two deep crossing vessels and
