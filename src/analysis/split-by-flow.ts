@@ -23,6 +23,9 @@
  * half too (vessel-graph.ts splitInHalves), its halves standing as its parts under the same rule.
  */
 
+import type { VesselFlow } from '../flow/types.js';
+import type { MappedVessel } from './vessel-map.js';
+
 /**
  * 100 µm: a one-chain vessel this long is also measured as two halves of ≥ 50 µm — twice the
  * flow's shortest path (flow/params.ts minPathLengthUm, 25 µm), the length at which the stop
@@ -35,8 +38,6 @@
  * a vessel.
  */
 export const FLOW_HALVES_MIN_LENGTH_UM = 100;
-import type { VesselFlow } from '../flow/types.js';
-import type { MappedVessel } from './vessel-map.js';
 
 /** The reported vessels, in order: each vessel, or its parts when their flow classes disagree. */
 export function resolveVesselsByFlow(vessels: readonly MappedVessel[], flowById: ReadonlyMap<string, VesselFlow>): MappedVessel[] {

@@ -85,7 +85,8 @@ function frames(n: number): GrayFrame[] {
 
 describe('a one-chain vessel whose halves flow differently is reported as its halves', () => {
   it('the fast half reads continuous at its speed and the slow half sluggish at its own; no vessel spans both', async () => {
-    const { result } = await analyzeClip({ name: 'halves', width: W, height: H, fps: FPS, frames: frames(75) }, { umPerPx: UM_PER_PX, backend: 'native' });
+    const clip = frames(75);
+    const { result } = await analyzeClip({ name: 'halves', width: W, height: H, fps: FPS, frames: clip }, { umPerPx: UM_PER_PX, backend: 'native' });
     // The vessels on the capillary (the tissue blobs elsewhere are traced too, as static bits).
     const onVessel = result.vessels.filter((v) => v.points.every((q) => Math.abs(q[1] - Y) < 8));
     const spanX = (v: (typeof onVessel)[number]): [number, number] => [Math.min(...v.points.map((q) => q[0])), Math.max(...v.points.map((q) => q[0]))];
@@ -102,7 +103,7 @@ describe('a one-chain vessel whose halves flow differently is reported as its ha
     expect(left[0]!.lengthUm + right[0]!.lengthUm).toBeGreaterThan(0.9 * (X1 - X0) * UM_PER_PX);
     for (const v of onVessel) expect(spanX(v)[1] - spanX(v)[0]).toBeLessThan(0.75 * (X1 - X0));
     // The WebAssembly core gives the same vessels, bit for bit.
-    const wasm = await analyzeClip({ name: 'halves', width: W, height: H, fps: FPS, frames: frames(75) }, { umPerPx: UM_PER_PX, backend: 'wasm' });
+    const wasm = await analyzeClip({ name: 'halves', width: W, height: H, fps: FPS, frames: clip }, { umPerPx: UM_PER_PX, backend: 'wasm' });
     expect([result.engine.backend, wasm.result.engine.backend]).toEqual(['native', 'wasm']);
     expect(JSON.stringify(wasm.result.vessels)).toBe(JSON.stringify(result.vessels));
   });
