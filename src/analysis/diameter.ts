@@ -13,7 +13,7 @@
  * with a linear background (the tissue's brightness and its gradient across the vessel: in
  * −ln the multiplicative illumination becomes additive). b0, b1, a enter linearly and are
  * solved by least squares inside the search over u0, R, σ (variable projection, Golub &
- * Pereyra 1973); the search is Nelder & Mead (1965). The cylinder is written as a stack of
+ * Pereyra 1973); the search is Levenberg–Marquardt (fitProfile). The cylinder is written as a stack of
  * CHORD_LEVELS bars of decreasing width so that its convolution with a Gaussian is a sum of
  * error functions (exact for the stack, within 1 % of the true chord profile).
  * This is the model of Lowell et al. 2004 (IEEE TMI 23:1196, retinal vessel width by fitting
@@ -226,25 +226,34 @@ export function blurredChord(u: number, radius: number, sigma: number): number {
  * |x| only grows, so an underflow to 0 is where the true value underflows. Agrees with
  * blurredChord to ~1e−14 (test/vessels/diameter.test.ts); fitted diameters move by < 1e−5 µm.
  */
-export function blurredChordOnGrid(u0: number, h: number, centre: number, radius: number, sigma: number, out: Float64Array): void {
+export function blurredChordOnGrid(u0: number, h: number, centre: number, radius: number, sigma: number, out: Float64Array, derivs?: readonly [Float64Array, Float64Array, Float64Array]): void {
   const n = out.length;
   const k = 1 / (Math.SQRT2 * sigma);
   out.fill(0);
-  // Indexed loops, no iterator or temporary arrays: the fit calls this ~150 times a profile.
+  if (derivs !== undefined) for (const d of derivs) d.fill(0);
+  // Indexed loops, no iterator or temporary arrays: the fit calls this for every step.
   for (let l = 0; l < CHORD_LEVELS; l++) {
-    const a = LEVEL_HALF_WIDTHS[l]! * radius;
-    addErfRamp(out, (u0 - centre + a) * k, h * k, 1);
-    addErfRamp(out, (u0 - centre - a) * k, h * k, -1);
+    const hw = LEVEL_HALF_WIDTHS[l]!;
+    const a = hw * radius;
+    addErfRamp(out, (u0 - centre + a) * k, h * k, 1, derivs, k, hw, sigma);
+    addErfRamp(out, (u0 - centre - a) * k, h * k, -1, derivs, k, hw, sigma);
   }
   const norm = 2 * CHORD_LEVELS;
   for (let i = 0; i < n; i++) out[i]! /= norm;
+  if (derivs !== undefined) for (const d of derivs) for (let i = 0; i < n; i++) d[i]! /= norm;
 }
 
-/** out[i] += sign · erf(x0 + i·dx), with erf as in erf() and its exponential by recurrence. */
-function addErfRamp(out: Float64Array, x0: number, dx: number, sign: number): void {
+/**
+ * out[i] += sign · erf(x0 + i·dx), with erf as in erf() and its exponential by recurrence.
+ * With derivs: the term's derivatives by the centre, the radius and σ, for x = (u − c ± hw·R)·k,
+ * k = 1/(√2 σ): erf′(x) = (2/√π)·e^{−x²} times −k, hw·k·sign and −x/σ (times sign).
+ */
+function addErfRamp(out: Float64Array, x0: number, dx: number, sign: number, derivs: readonly [Float64Array, Float64Array, Float64Array] | undefined, k: number, hw: number, sigma: number): void {
   const n = out.length;
   const q = Math.exp(-2 * dx * dx);
   const nearest = dx !== 0 ? Math.min(n - 1, Math.max(0, Math.round(-x0 / dx))) : 0;
+  const dC = derivs?.[0], dR = derivs?.[1], dS = derivs?.[2];
+  const gc = -sign * k * TWO_OVER_SQRT_PI, gr = hw * k * TWO_OVER_SQRT_PI, gs = -sign * TWO_OVER_SQRT_PI / sigma;
   // Outwards from the sample nearest x = 0: first upwards from it, then downwards below it.
   for (let pass = 0; pass < 2; pass++) {
     const dir = pass === 0 ? 1 : -1;
@@ -254,44 +263,180 @@ function addErfRamp(out: Float64Array, x0: number, dx: number, sign: number): vo
     const d = dir * dx;
     let e = Math.exp(-xs * xs);
     let g = Math.exp(-2 * xs * d - d * d);
-    for (let i = start; i >= 0 && i < n; i += dir) {
+    let i = start;
+    for (; i >= 0 && i < n && e >= ERF_SATURATED_EXP; i += dir) {
       const x = x0 + i * dx;
       out[i]! += sign * erfGivenExp(x, e);
+      if (dC !== undefined) {
+        dC[i]! += gc * e;
+        dR![i]! += gr * e;
+        dS![i]! += gs * x * e;
+      }
       e *= g;
       g *= q;
     }
+    // Saturated tail: e never grows outwards (g ≤ 1 from the sample nearest 0 on), so from
+    // here erfGivenExp returns exactly ±1 (see ERF_SATURATED_EXP) and the derivatives are < 1e−16.
+    for (; i >= 0 && i < n; i += dir) out[i]! += x0 + i * dx < 0 ? -sign : sign;
   }
 }
 
 /**
+ * Below this e^{−x²}, erfGivenExp(x, e) is exactly ±1 in double precision: its polynomial
+ * times t is below 0.1 (t < 0.34 there), so 1 − poly·t·e lies within 1e−17 of 1, under half
+ * the spacing of doubles below 1 (2^−54 ≈ 5.6e−17), and rounds to 1. |x| ≳ 6.1.
+ */
+const ERF_SATURATED_EXP = 1e-16;
+
+/** The fit stops after this many Levenberg–Marquardt steps (it converges in 5–20 on real profiles). */
+export const FIT_MAX_ITERATIONS = 100;
+/** …or when a step lowers the residual sum of squares by less than this share of it. */
+export const FIT_RELATIVE_TOLERANCE = 1e-12;
+
+/**
  * Fits the profile model to samples y at offsets u (µm). Returns null when the fit is not a
  * dark vessel (amplitude ≤ 0) or runs to a bound.
+ *
+ * The search over the non-linear parameters θ = (u0, R, σ) is Levenberg–Marquardt on the
+ * variable-projection residual ρ(θ) = y − Φ(θ)·β(θ), Φ = [1, u, m(θ)] and β its least-squares
+ * coefficients (Golub & Pereyra 1973), with Kaufman's Jacobian J = −P⊥·(a ∂m/∂θ)
+ * (Kaufman, BIT 15:49–57, 1975; P⊥ projects out Φ's columns). ∂m/∂θ is analytic: erf's
+ * derivative is the exponential the model already computes. It replaced a Nelder–Mead simplex
+ * over the same objective (~150 model evaluations a profile against ~15; on the 1077 profiles
+ * of the SDF benchmark clip the diameters agree to 1e−3 µm at the median, see the test).
+ * Steps are clipped to the box (|u0| ≤ d/2 + 1 px, R in [½ px, 2d], σ in [¼, 4] px, d the
+ * first estimate); a fit that ends on the R bound is rejected as before.
  */
 export function fitProfile(u: readonly number[], y: readonly number[], dEstUm: number, umPx: number): ProfileFit | null {
-  const rMin = 0.5 * umPx;
-  const rMax = 2 * dEstUm;
-  const sMin = 0.25 * umPx;
-  const sMax = 4 * umPx;
-  const cMax = dEstUm / 2 + umPx;
+  const lo = [-(dEstUm / 2 + umPx), 0.5 * umPx, 0.25 * umPx] as const;
+  const hi = [dEstUm / 2 + umPx, 2 * dEstUm, 4 * umPx] as const;
+  const rMin = lo[1], rMax = hi[1];
   const n = u.length;
   const step = evenStep(u);
-  const m = new Float64Array(n);
   const lin = new LeastSquares3(u, y);
-  const cost = (p: readonly number[]): { ss: number; a: number } => {
-    const [c, r, s] = p as [number, number, number];
-    if (Math.abs(c) > cMax || r < rMin || r > rMax || s < sMin || s > sMax) return { ss: Infinity, a: 0 };
-    if (step !== null) blurredChordOnGrid(u[0]!, step, c, r, s, m);
-    else for (let i = 0; i < n; i++) m[i] = blurredChord(u[i]! - c, r, s);
-    return lin.solve(m) ? { ss: lin.ss, a: lin.coef[2] } : { ss: Infinity, a: 0 };
+  const m = new Float64Array(n);
+  const dm = [new Float64Array(n), new Float64Array(n), new Float64Array(n)] as const;
+  const trial = new Float64Array(n);
+  const evaluate = (t: readonly number[], out: Float64Array, derivs: boolean): void => {
+    const [c, r, sg] = t as [number, number, number];
+    chordWithDerivatives(u, step, c, r, sg, out, derivs ? dm : null);
   };
-  const start = [0, dEstUm / 2, Math.max(sMin, umPx)];
-  const best = nelderMead((p) => cost(p).ss, start, [umPx / 2, dEstUm / 4, umPx / 2], 200);
-  const [c, r, s] = best.x as [number, number, number];
-  const { ss, a } = cost(best.x);
-  if (!Number.isFinite(ss) || a <= 0) return null;
+
+  let theta = [0, dEstUm / 2, Math.max(lo[2], umPx)];
+  evaluate(theta, m, true);
+  if (!lin.solve(m)) return null;
+  let ss = lin.ss;
+  let a = lin.coef[2];
+  let lambda = 1e-3;
+  const J = [new Float64Array(n), new Float64Array(n), new Float64Array(n)] as const;
+  const res = new Float64Array(n);
+  let fresh = true; // J and the residual belong to theta
+  for (let it = 0; it < FIT_MAX_ITERATIONS; it++) {
+    if (fresh) {
+      for (let k = 0; k < n; k++) res[k] = y[k]! - (lin.coef[0] + lin.coef[1] * u[k]! + a * m[k]!);
+      for (let j = 0; j < 3; j++) {
+        const col = J[j]!;
+        for (let k = 0; k < n; k++) col[k] = a * dm[j]![k]!;
+        lin.projectOut(col); // col ← P⊥ col  (J = −P⊥ a ∂m; the sign is carried below)
+      }
+      fresh = false;
+    }
+    // Normal equations of the step: (JᵀJ + λ diag JᵀJ) δ = Jᵀρ (J here is +P⊥ a ∂m, ρ = y − Φβ).
+    const H = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    const g = [0, 0, 0];
+    for (let i = 0; i < 3; i++) {
+      const ci = J[i]!;
+      for (let k = 0; k < n; k++) g[i]! += ci[k]! * res[k]!;
+      for (let j = i; j < 3; j++) {
+        const cj = J[j]!;
+        let acc = 0;
+        for (let k = 0; k < n; k++) acc += ci[k]! * cj[k]!;
+        H[i]![j] = acc;
+        H[j]![i] = acc;
+      }
+    }
+    const delta = solve3(H.map((row, i) => row.map((v, j) => (i === j ? v * (1 + lambda) : v))), g);
+    if (delta === null) break;
+    const next = theta.map((t, j) => Math.min(hi[j]!, Math.max(lo[j]!, t + delta[j]!)));
+    if (next.every((t, j) => t === theta[j])) break; // the box stops every move
+    evaluate(next, trial, true);
+    const ok = lin.solve(trial);
+    if (ok && lin.ss < ss) {
+      const gain = ss - lin.ss;
+      theta = next;
+      m.set(trial);
+      ss = lin.ss;
+      a = lin.coef[2];
+      fresh = true;
+      lambda = Math.max(lambda / 3, 1e-12);
+      if (gain <= FIT_RELATIVE_TOLERANCE * ss) break;
+    } else {
+      lambda *= 4;
+      if (lambda > 1e12) break;
+      // lin holds the rejected trial's solution: restore theta's (J and res are kept).
+      lin.solve(m);
+    }
+  }
+  const [c, r, sg] = theta as [number, number, number];
+  if (!lin.solve(m) || !Number.isFinite(lin.ss) || lin.coef[2] <= 0) return null;
   if (r <= rMin * 1.01 || r >= rMax * 0.99) return null;
-  return { centreUm: c, radiusUm: r, sigmaUm: s, amplitude: a, rms: Math.sqrt(ss / u.length) };
+  return { centreUm: c, radiusUm: r, sigmaUm: sg, amplitude: lin.coef[2], rms: Math.sqrt(lin.ss / n) };
 }
+
+/** 3×3 solve by Gaussian elimination with partial pivoting; null when singular. */
+function solve3(A: number[][], b: number[]): number[] | null {
+  const M = A.map((row, i) => [...row, b[i]!]);
+  for (let col = 0; col < 3; col++) {
+    let piv = col;
+    for (let r = col + 1; r < 3; r++) if (Math.abs(M[r]![col]!) > Math.abs(M[piv]![col]!)) piv = r;
+    if (!(Math.abs(M[piv]![col]!) > 1e-300)) return null;
+    [M[col], M[piv]] = [M[piv]!, M[col]!];
+    for (let r = 0; r < 3; r++) {
+      if (r === col) continue;
+      const f = M[r]![col]! / M[col]![col]!;
+      for (let j = col; j < 4; j++) M[r]![j]! -= f * M[col]![j]!;
+    }
+  }
+  const x = [M[0]![3]! / M[0]![0]!, M[1]![3]! / M[1]![1]!, M[2]![3]! / M[2]![2]!];
+  return x.every(Number.isFinite) ? x : null;
+}
+
+/**
+ * The model column m_i = blurredChord(u_i − c, r, σ) into out and, when derivs is given, its
+ * derivatives by c, r and σ. On evenly spaced offsets (step ≠ null) by erf ramps with the
+ * exponential by recurrence (blurredChordOnGrid), else sample by sample.
+ */
+function chordWithDerivatives(u: readonly number[], step: number | null, c: number, r: number, sg: number, out: Float64Array, derivs: readonly [Float64Array, Float64Array, Float64Array] | null): void {
+  const n = out.length;
+  if (step !== null) {
+    blurredChordOnGrid(u[0]!, step, c, r, sg, out, derivs ?? undefined);
+    return;
+  }
+  const k = 1 / (Math.SQRT2 * sg);
+  const norm = 2 * CHORD_LEVELS;
+  for (let i = 0; i < n; i++) {
+    let acc = 0, dc = 0, dr = 0, ds = 0;
+    for (const hw of LEVEL_HALF_WIDTHS) {
+      for (const sign of [1, -1]) {
+        const x = (u[i]! - c + sign * hw * r) * k;
+        const e = Math.exp(-x * x);
+        acc += sign * erfGivenExp(x, e);
+        const G = TWO_OVER_SQRT_PI * e;
+        dc -= sign * k * G;
+        dr += hw * k * G;
+        ds -= (sign * x * G) / sg;
+      }
+    }
+    out[i] = acc / norm;
+    if (derivs !== null) {
+      derivs[0][i] = dc / norm;
+      derivs[1][i] = dr / norm;
+      derivs[2][i] = ds / norm;
+    }
+  }
+}
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 /** The spacing of evenly spaced offsets (to 1e−9 of the span), or null. */
 function evenStep(u: readonly number[]): number | null {
@@ -313,10 +458,29 @@ class LeastSquares3 {
   readonly coef: [number, number, number] = [0, 0, 0];
   ss = 0;
   private readonly A = [new Float64Array(4), new Float64Array(4), new Float64Array(4)];
+  /** ΦᵀΦ of the last solve, and its model column. */
+  private readonly gram = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  private readonly m: Float64Array;
   constructor(
     private readonly u: readonly number[],
     private readonly y: readonly number[],
-  ) {}
+  ) {
+    this.m = new Float64Array(u.length);
+  }
+
+  /** v ← v − Φ (ΦᵀΦ)⁻¹ Φᵀ v, Φ = [1, u, m] of the last solve. */
+  projectOut(v: Float64Array): void {
+    const { u, m } = this;
+    let s0 = 0, s1 = 0, s2 = 0;
+    for (let k = 0; k < u.length; k++) {
+      s0 += v[k]!;
+      s1 += u[k]! * v[k]!;
+      s2 += m[k]! * v[k]!;
+    }
+    const c = solve3(this.gram.map((row) => row.slice()), [s0, s1, s2]);
+    if (c === null) return;
+    for (let k = 0; k < u.length; k++) v[k]! -= c[0]! + c[1]! * u[k]! + c[2]! * m[k]!;
+  }
 
   solve(m: Float64Array): boolean {
     const { u, y } = this;
@@ -340,6 +504,8 @@ class LeastSquares3 {
       r2[2]! += mk * mk;
       r2[3]! += mk * yk;
     }
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) this.gram[i]![j] = A[i]![j]!;
+    this.m.set(m);
     for (let col = 0; col < 3; col++) {
       let piv = col;
       for (let r = col + 1; r < 3; r++) if (Math.abs(A[r]![col]!) > Math.abs(A[piv]![col]!)) piv = r;
@@ -362,58 +528,6 @@ class LeastSquares3 {
     this.ss = ss;
     return true;
   }
-}
-
-/** Nelder–Mead simplex minimisation (Nelder & Mead 1965), standard coefficients. */
-export function nelderMead(f: (x: readonly number[]) => number, x0: readonly number[], steps: readonly number[], maxIter: number): { x: number[]; f: number } {
-  const n = x0.length;
-  let simplex = [x0.slice()];
-  for (let i = 0; i < n; i++) {
-    const x = x0.slice();
-    x[i]! += steps[i]!;
-    simplex.push(x);
-  }
-  let values = simplex.map(f);
-  for (let it = 0; it < maxIter; it++) {
-    const order = values.map((v, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
-    simplex = order.map((i) => simplex[i]!);
-    values = order.map((i) => values[i]!);
-    if (Math.abs(values[n]! - values[0]!) <= 1e-10 * (Math.abs(values[0]!) + 1e-12)) break;
-    const centroid = Array.from({ length: n }, (_, j) => simplex.slice(0, n).reduce((acc, x) => acc + x[j]!, 0) / n);
-    const worst = simplex[n]!;
-    const along = (t: number): number[] => centroid.map((c, j) => c + t * (worst[j]! - c));
-    const xr = along(-1);
-    const fr = f(xr);
-    if (fr < values[0]!) {
-      const xe = along(-2);
-      const fe = f(xe);
-      if (fe < fr) {
-        simplex[n] = xe;
-        values[n] = fe;
-      } else {
-        simplex[n] = xr;
-        values[n] = fr;
-      }
-    } else if (fr < values[n - 1]!) {
-      simplex[n] = xr;
-      values[n] = fr;
-    } else {
-      const xc = fr < values[n]! ? along(-0.5) : along(0.5);
-      const fc = f(xc);
-      if (fc < Math.min(fr, values[n]!)) {
-        simplex[n] = xc;
-        values[n] = fc;
-      } else {
-        for (let i = 1; i <= n; i++) {
-          simplex[i] = simplex[i]!.map((v, j) => simplex[0]![j]! + 0.5 * (v - simplex[0]![j]!));
-          values[i] = f(simplex[i]!);
-        }
-      }
-    }
-  }
-  let bi = 0;
-  for (let i = 1; i <= n; i++) if (values[i]! < values[bi]!) bi = i;
-  return { x: simplex[bi]!, f: values[bi]! };
 }
 
 /** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), odd extension. */

@@ -2,10 +2,11 @@
  * Diameter by blurred-cylinder fits (diameter.ts) on images rendered from the model it
  * assumes, plus tissue-like texture and noise: the fitted diameter is within tolerance of the
  * truth from capillaries to venules, at 0.7–1.8 µm/px, with non-square pixels, and the
- * building blocks (erf, the blurred chord, Nelder–Mead) are right on known values.
+ * building blocks (erf, the blurred chord and its derivatives, the Levenberg–Marquardt fit)
+ * are right on known values.
  */
 import { describe, expect, it } from 'vitest';
-import { blurredChord, blurredChordOnGrid, erf, fitProfile, measureDiameter, nelderMead } from '../../src/analysis/diameter.js';
+import { blurredChord, blurredChordOnGrid, erf, fitProfile, measureDiameter } from '../../src/analysis/diameter.js';
 import { rng } from '../backend/helpers.js';
 
 /** A horizontal vessel of diameter D µm (Beer–Lambert through a cylinder, blurred by σ µm) on a textured background. */
@@ -66,10 +67,45 @@ describe('diameter by blurred-cylinder fits', () => {
     expect(Math.abs(even!.radiusUm - uneven!.radiusUm)).toBeLessThan(1e-4);
   });
 
-  it('Nelder–Mead finds the minimum of a shifted quadratic', () => {
-    const r = nelderMead((p) => (p[0]! - 3) ** 2 + 2 * (p[1]! + 1) ** 2, [0, 0], [1, 1], 400);
-    expect(r.x[0]).toBeCloseTo(3, 4);
-    expect(r.x[1]).toBeCloseTo(-1, 4);
+  it('the chord\'s derivatives by centre, radius and σ (the fit\'s Jacobian) match central differences to 1e-6', () => {
+    for (const [u0, h, n, c, r, s] of [
+      [-20, 0.5, 81, 0.3, 4, 1],
+      [-12, 0.65, 37, -0.8, 2.2, 1.7],
+      [-60, 0.35, 343, -1.2, 22, 0.4],
+    ] as const) {
+      const out = new Float64Array(n);
+      const d = [new Float64Array(n), new Float64Array(n), new Float64Array(n)] as const;
+      blurredChordOnGrid(u0, h, c, r, s, out, d);
+      const eps = 1e-5;
+      const at = (cc: number, rr: number, ss: number, i: number): number => blurredChord(u0 + i * h - cc, rr, ss);
+      for (let i = 0; i < n; i++) {
+        // The model is erf by Abramowitz & Stegun (error 1.5e-7), the derivative the exact Gaussian: agreement to ~1e-6.
+        expect(Math.abs(d[0][i]! - (at(c + eps, r, s, i) - at(c - eps, r, s, i)) / (2 * eps)), `dc i ${i}`).toBeLessThan(1e-6 / s + 1e-6);
+        expect(Math.abs(d[1][i]! - (at(c, r + eps, s, i) - at(c, r - eps, s, i)) / (2 * eps)), `dr i ${i}`).toBeLessThan(1e-6 / s + 1e-6);
+        expect(Math.abs(d[2][i]! - (at(c, r, s + eps, i) - at(c, r, s - eps, i)) / (2 * eps)), `ds i ${i}`).toBeLessThan(1e-6 / s + 1e-6);
+      }
+    }
+  });
+
+  it('the fit recovers centre, radius and blur of noiseless model profiles from its fixed start', () => {
+    // Truths off the start (centre 0, radius d/2, σ 1 px): the search must travel.
+    for (const [um, dEst, c, R, s] of [
+      [1.3, 6, 0.9, 2.1, 1.6],
+      [0.7, 10, -1.4, 6.5, 0.9],
+      [1.8, 30, 3.0, 12.0, 2.5],
+      [1.1, 9, 0.4, 4.5, 1.3],
+    ] as const) {
+      const u = Array.from({ length: 2 * Math.ceil((1.3 * dEst) / (0.5 * um)) + 1 }, () => 0);
+      const K = (u.length - 1) / 2;
+      for (let k = 0; k < u.length; k++) u[k] = (k - K) * 0.5 * um;
+      const y = u.map((x) => 0.2 - 0.003 * x + 0.04 * 2 * R * blurredChord(x - c, R, s));
+      const f = fitProfile(u, y, dEst, um);
+      expect(f, `d ${2 * R}`).not.toBeNull();
+      expect(Math.abs(f!.radiusUm - R), `d ${2 * R}`).toBeLessThan(1e-4);
+      expect(Math.abs(f!.centreUm - c)).toBeLessThan(1e-4);
+      expect(Math.abs(f!.sigmaUm - s)).toBeLessThan(1e-3);
+      expect(f!.rms).toBeLessThan(1e-7);
+    }
   });
 
   const cases: [number, number, number][] = [
