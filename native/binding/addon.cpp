@@ -424,19 +424,20 @@ Napi::Value ShiftAccumulateMoments(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t w, h;
   if (!is_typed(info[0], napi_float64_array) || !is_typed(info[1], napi_float64_array) ||
-      !is_typed(info[2], napi_uint32_array) || !is_typed(info[3], napi_uint8_array) ||
-      !get_i32(info, 4, &w) || !get_i32(info, 5, &h) || !info[6].IsNumber() ||
-      !info[7].IsNumber() || !info[8].IsNumber())
-    return throw_type(env, "shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width, height, dx, dy, gain)");
+      !is_typed(info[2], napi_float64_array) || !is_typed(info[3], napi_uint32_array) ||
+      !is_typed(info[4], napi_uint8_array) || !get_i32(info, 5, &w) || !get_i32(info, 6, &h) ||
+      !info[7].IsNumber() || !info[8].IsNumber() || !info[9].IsNumber())
+    return throw_type(env, "shiftAccumulateMoments(acc: Float64Array, momentAcc: Float64Array, momentSq: Float64Array, count: Uint32Array, frame: Uint8Array, width, height, dx, dy, gain)");
   Napi::Float64Array acc = info[0].As<Napi::Float64Array>();
-  Napi::Float64Array sq = info[1].As<Napi::Float64Array>();
-  Napi::Uint32Array cnt = info[2].As<Napi::Uint32Array>();
-  Napi::Uint8Array frame = info[3].As<Napi::Uint8Array>();
+  Napi::Float64Array mo = info[1].As<Napi::Float64Array>();
+  Napi::Float64Array sq = info[2].As<Napi::Float64Array>();
+  Napi::Uint32Array cnt = info[3].As<Napi::Uint32Array>();
+  Napi::Uint8Array frame = info[4].As<Napi::Uint8Array>();
   const int32_t st = hvm_shift_accumulate_moments(
-      acc.Data(), len32(acc.ElementLength()), sq.Data(), len32(sq.ElementLength()), cnt.Data(),
-      len32(cnt.ElementLength()), frame.Data(), len32(frame.ElementLength()), w, h,
-      info[6].As<Napi::Number>().DoubleValue(), info[7].As<Napi::Number>().DoubleValue(),
-      info[8].As<Napi::Number>().DoubleValue());
+      acc.Data(), len32(acc.ElementLength()), mo.Data(), len32(mo.ElementLength()), sq.Data(),
+      len32(sq.ElementLength()), cnt.Data(), len32(cnt.ElementLength()), frame.Data(),
+      len32(frame.ElementLength()), w, h, info[7].As<Napi::Number>().DoubleValue(),
+      info[8].As<Napi::Number>().DoubleValue(), info[9].As<Napi::Number>().DoubleValue());
   if (st != HVM_OK) return throw_status(env, st);
   return env.Undefined();
 }

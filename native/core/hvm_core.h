@@ -244,10 +244,12 @@ int32_t hvm_space_time_sample(const uint8_t* frame, uint32_t frame_len, int32_t 
 int32_t hvm_grid_crossings(const double* xy, uint32_t xy_len, double rx, double ry, double rw,
                            double rh, double band_px, uint32_t* counts, uint32_t counts_len);
 
-/* As hvm_shift_accumulate, for the temporal variance: adds g*v into acc and (g*v)^2 into
- * acc_sq (v the bilinear sample, g = gain, 0 < gain <= 1e6: a per-frame brightness
- * normalisation so flicker does not read as variance), count += 1 where covered. */
-int32_t hvm_shift_accumulate_moments(double* acc, uint32_t acc_len, double* acc_sq,
+/* As hvm_shift_accumulate (acc += v, count += 1 where covered) and, from the same bilinear
+ * sample v in the same pass, the temporal variance's moments: adds g*v into m_acc and
+ * (g*v)^2 into acc_sq (g = gain, 0 < gain <= 1e6: a per-frame brightness normalisation so
+ * flicker does not read as variance). */
+int32_t hvm_shift_accumulate_moments(double* acc, uint32_t acc_len, double* m_acc,
+                                     uint32_t m_acc_len, double* acc_sq,
                                      uint32_t acc_sq_len, uint32_t* count, uint32_t count_len,
                                      const uint8_t* frame, uint32_t frame_len, int32_t width,
                                      int32_t height, double dx, double dy, double gain);

@@ -32,12 +32,14 @@
 // floor(v) for |v| <= 2^30 (range-checked by the entry points below).
 using hvm::detmath::floor_i64;
 
-// The one loop behind both entry points: with Moments, the gain-scaled value g·v and its
-// square are added (acc += g·v, acc_sq += (g·v)²) for the temporal variance; without, acc += v.
+// The one loop behind both entry points: acc += v; with Moments also, for the temporal
+// variance, the gain-scaled value g·v and its square (m_acc += g·v, m_sq += (g·v)²) from the
+// same bilinear sample (one pass over the frame for the mean and the moments).
 namespace {
 
 template <bool Moments>
-int32_t shift_accumulate_impl(double* acc, uint32_t acc_len, double* acc_sq, uint32_t acc_sq_len,
+int32_t shift_accumulate_impl(double* acc, uint32_t acc_len, double* m_acc, uint32_t m_acc_len,
+                              double* acc_sq, uint32_t acc_sq_len,
                               uint32_t* count, uint32_t count_len, const uint8_t* frame,
                               uint32_t frame_len, int32_t width, int32_t height, double dx,
                               double dy, double gain) {
@@ -45,10 +47,11 @@ int32_t shift_accumulate_impl(double* acc, uint32_t acc_len, double* acc_sq, uin
   int32_t st = hvm::check_dims(width, height, &n);
   if (st != HVM_OK) return st;
   if ((st = hvm::check_len(acc_len, n)) != HVM_OK) return st;  // lengths first: see checks.h
+  if (Moments && (st = hvm::check_len(m_acc_len, n)) != HVM_OK) return st;
   if (Moments && (st = hvm::check_len(acc_sq_len, n)) != HVM_OK) return st;
   if ((st = hvm::check_len(count_len, n)) != HVM_OK) return st;
   if ((st = hvm::check_len(frame_len, n)) != HVM_OK) return st;
-  if (acc == nullptr || count == nullptr || frame == nullptr || (Moments && acc_sq == nullptr))
+  if (acc == nullptr || count == nullptr || frame == nullptr || (Moments && (m_acc == nullptr || acc_sq == nullptr)))
     return HVM_E_NULL_POINTER;
   if (Moments && !(gain > 0.0 && gain <= 1.0e6)) return HVM_E_BAD_ARGUMENT;
   // NaN fails both comparisons. Any finite shift is meaningful (a shift beyond the frame
@@ -80,6 +83,7 @@ int32_t shift_accumulate_impl(double* acc, uint32_t acc_len, double* acc_sq, uin
     const uint8_t* r0 = frame + static_cast<size_t>(b) * w;
     const uint8_t* r1 = frame + static_cast<size_t>(bp) * w;
     double* out = acc + static_cast<size_t>(y) * w;
+    double* mo = Moments ? m_acc + static_cast<size_t>(y) * w : nullptr;
     double* sq = Moments ? acc_sq + static_cast<size_t>(y) * w : nullptr;
     uint32_t* cnt = count + static_cast<size_t>(y) * w;
     for (int64_t x = x_lo; x <= x_hi; ++x) {
@@ -88,12 +92,11 @@ int32_t shift_accumulate_impl(double* acc, uint32_t acc_len, double* acc_sq, uin
       const double v0 = wx0 * static_cast<double>(r0[a]) + wx1 * static_cast<double>(r0[ap]);
       const double v1 = wx0 * static_cast<double>(r1[a]) + wx1 * static_cast<double>(r1[ap]);
       const double v = wy0 * v0 + wy1 * v1;
+      out[x] += v;
       if (Moments) {
         const double g = gain * v;
-        out[x] += g;
+        mo[x] += g;
         sq[x] += g * g;
-      } else {
-        out[x] += v;
       }
       cnt[x] += 1u;  // wraps only after 2^32 frames
     }
@@ -107,16 +110,17 @@ extern "C" int32_t hvm_shift_accumulate(double* acc, uint32_t acc_len, uint32_t*
                                         uint32_t count_len, const uint8_t* frame,
                                         uint32_t frame_len, int32_t width, int32_t height,
                                         double dx, double dy) {
-  return shift_accumulate_impl<false>(acc, acc_len, nullptr, 0, count, count_len, frame,
+  return shift_accumulate_impl<false>(acc, acc_len, nullptr, 0, nullptr, 0, count, count_len, frame,
                                       frame_len, width, height, dx, dy, 1.0);
 }
 
-extern "C" int32_t hvm_shift_accumulate_moments(double* acc, uint32_t acc_len, double* acc_sq,
+extern "C" int32_t hvm_shift_accumulate_moments(double* acc, uint32_t acc_len, double* m_acc,
+                                                uint32_t m_acc_len, double* acc_sq,
                                                 uint32_t acc_sq_len, uint32_t* count,
                                                 uint32_t count_len, const uint8_t* frame,
                                                 uint32_t frame_len, int32_t width,
                                                 int32_t height, double dx, double dy,
                                                 double gain) {
-  return shift_accumulate_impl<true>(acc, acc_len, acc_sq, acc_sq_len, count, count_len, frame,
+  return shift_accumulate_impl<true>(acc, acc_len, m_acc, m_acc_len, acc_sq, acc_sq_len, count, count_len, frame,
                                      frame_len, width, height, dx, dy, gain);
 }

@@ -221,10 +221,9 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
   let width = 0, height = 0;
   let acc: Float64Array | null = null;
   let count: Uint32Array | null = null;
-  // Brightness-normalised first and second moments, for the temporal SD image.
+  // Brightness-normalised first and second moments, for the temporal SD image (same coverage: count).
   let mAcc: Float64Array | null = null;
   let mSq: Float64Array | null = null;
-  let mCount: Uint32Array | null = null;
   let masks: ScreenMaskTracker | null = null;
   let dups: DuplicateDetector | null = null;
   let factor = 1;
@@ -239,9 +238,8 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
   const pending: Pending[] = [];
   /** Adds frame k (content shift dx, dy) to the mean and to the temporal moments. */
   const addToMean = (k: number, data: Uint8Array, dx: number, dy: number): void => {
-    core.shiftAccumulate(acc!, count!, data, width, height, dx, dy);
     const gain = TEMPORAL_SD_LEVEL / Math.max(1, brightness[k]!.mean);
-    core.shiftAccumulateMoments(mAcc!, mSq!, mCount!, data, width, height, dx, dy, gain);
+    core.shiftAccumulateMoments(acc!, mAcc!, mSq!, count!, data, width, height, dx, dy, gain);
     meanFrameCount++;
   };
 
@@ -334,7 +332,6 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
       count = new Uint32Array(width * height);
       mAcc = new Float64Array(width * height);
       mSq = new Float64Array(width * height);
-      mCount = new Uint32Array(width * height);
       masks = new ScreenMaskTracker(core, width, height);
       dups = new DuplicateDetector(width, height);
       recheckFrames = Math.max(1, Math.round(MASK_RECHECK_S * fps));
@@ -403,7 +400,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
       }
     }
     passes = 2;
-    for (const b of [acc!, count!, mAcc!, mSq!, mCount!]) b.fill(0);
+    for (const b of [acc!, count!, mAcc!, mSq!]) b.fill(0);
     meanFrameCount = 0;
     let j = 0;
     const lastIndex = track[Math.max(choice.last, staleBefore - 1)]!.index;
@@ -442,7 +439,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
   for (let i = 0; i < meanImage.length; i++) meanImage[i] = count![i]! > 0 ? acc![i]! / count![i]! : 0;
   const temporalSd = new Float32Array(width * height);
   for (let i = 0; i < temporalSd.length; i++) {
-    const c = mCount![i]!;
+    const c = count![i]!;
     if (c < 2) continue;
     const m = mAcc![i]! / c;
     temporalSd[i] = Math.sqrt(Math.max(0, mSq![i]! / c - m * m));

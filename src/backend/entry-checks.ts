@@ -174,9 +174,10 @@ export function checkGridCrossings(xy: Float64Array, x: number, y: number, width
   if (!(bandPx >= 0)) throw new CoreArgumentError(op, `bandPx must be ≥ 0, got ${bandPx}`);
 }
 
-export function checkShiftAccumulateMoments(backend: BackendName, acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void {
+export function checkShiftAccumulateMoments(backend: BackendName, acc: Float64Array, momentAcc: Float64Array, momentSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void {
   const op = 'shiftAccumulateMoments';
   checkShiftAccumulate(backend, acc, count, frame, width, height, dx, dy);
-  expectArray(op, 'accSq', accSq, Float64Array);
+  expectArray(op, 'momentAcc', momentAcc, Float64Array);
+  expectArray(op, 'momentSq', momentSq, Float64Array);
   expectNumber(op, 'gain', gain);
 }

@@ -38,7 +38,7 @@ interface Addon {
   thin(mask: Uint8Array, w: number, h: number): Uint8Array;
   skeletonGraph(skel: Uint8Array, w: number, h: number): SkeletonGraph;
   gridCrossings(xy: Float64Array, x: number, y: number, w: number, h: number, band: number): Uint32Array;
-  shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, w: number, h: number, dx: number, dy: number, gain: number): void;
+  shiftAccumulateMoments(acc: Float64Array, momentAcc: Float64Array, momentSq: Float64Array, count: Uint32Array, frame: Uint8Array, w: number, h: number, dx: number, dy: number, gain: number): void;
   spaceTimeSample(frame: Uint8Array, w: number, h: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidths: Float64Array, step: number): SpaceTimeSamples;
   coreVersion: string;
   simd: boolean;
@@ -170,10 +170,10 @@ export class NativeBackend implements CoreBackend {
     return this.call(op, () => this.addon.skeletonGraph(skeleton, width, height));
   }
 
-  shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void {
+  shiftAccumulateMoments(acc: Float64Array, momentAcc: Float64Array, momentSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void {
     const op = 'shiftAccumulateMoments';
-    checkShiftAccumulateMoments(this.name, acc, accSq, count, frame, width, height, dx, dy, gain);
-    this.call(op, () => this.addon.shiftAccumulateMoments(acc, accSq, count, frame, width, height, dx, dy, gain));
+    checkShiftAccumulateMoments(this.name, acc, momentAcc, momentSq, count, frame, width, height, dx, dy, gain);
+    this.call(op, () => this.addon.shiftAccumulateMoments(acc, momentAcc, momentSq, count, frame, width, height, dx, dy, gain));
   }
 
   gridCrossings(xy: Float64Array, x: number, y: number, width: number, height: number, bandPx: number): Uint32Array {

@@ -205,11 +205,12 @@ export interface CoreBackend {
   gridCrossings(xy: Float64Array, x: number, y: number, width: number, height: number, bandPx: number): Uint32Array;
 
   /**
-   * As shiftAccumulate, for the temporal variance: with v the same bilinear sample, adds
-   * gain·v into acc and (gain·v)² into accSq, count += 1 where covered. gain (0 < gain ≤ 1e6)
-   * normalises the frame's brightness so that flicker does not read as variance.
+   * shiftAccumulate (acc += v, count += 1 where covered) and, from the same bilinear sample v
+   * in the same pass over the frame, the temporal variance's moments: gain·v into momentAcc
+   * and (gain·v)² into momentSq. gain (0 < gain ≤ 1e6) normalises the frame's brightness so
+   * that flicker does not read as variance.
    */
-  shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void;
+  shiftAccumulateMoments(acc: Float64Array, momentAcc: Float64Array, momentSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void;
 
   // ---- Flow (native/core/space_time.cpp) ----
 

@@ -44,7 +44,7 @@ interface CoreExports {
   hvm_thin(src: number, srcLen: number, w: number, h: number, dst: number, dstLen: number): number;
   hvm_skeleton_graph(skel: number, skelLen: number, w: number, h: number, pixels: number, pixelsCap: number, offsets: number, offsetsCap: number, flags: number, flagsCap: number, counts: number): number;
   hvm_grid_crossings(xy: number, xyLen: number, x: number, y: number, w: number, h: number, band: number, counts: number, countsLen: number): number;
-  hvm_shift_accumulate_moments(acc: number, accLen: number, sq: number, sqLen: number, count: number, countLen: number, frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, gain: number): number;
+  hvm_shift_accumulate_moments(acc: number, accLen: number, mo: number, moLen: number, sq: number, sqLen: number, count: number, countLen: number, frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, gain: number): number;
   hvm_space_time_sample(frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, points: number, pointsLen: number, normals: number, normalsLen: number, hw: number, hwLen: number, step: number, out: number, outLen: number, valid: number, validLen: number): number;
   hvm_refine_shift(ref: number, refLen: number, mov: number, movLen: number, inner: number, innerLen: number, taps: number, tapsLen: number, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number, out: number, outLen: number): number;
   hvm_registration_residual(ref: number, refLen: number, mov: number, movLen: number, inner: number, innerLen: number, taps: number, tapsLen: number, w: number, h: number, dx: number, dy: number, out: number, outLen: number): number;
@@ -356,17 +356,19 @@ export class WasmBackend implements CoreBackend {
     });
   }
 
-  shiftAccumulateMoments(acc: Float64Array, accSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void {
+  shiftAccumulateMoments(acc: Float64Array, momentAcc: Float64Array, momentSq: Float64Array, count: Uint32Array, frame: Uint8Array, width: number, height: number, dx: number, dy: number, gain: number): void {
     const op = 'shiftAccumulateMoments';
-    checkShiftAccumulateMoments(this.name, acc, accSq, count, frame, width, height, dx, dy, gain);
+    checkShiftAccumulateMoments(this.name, acc, momentAcc, momentSq, count, frame, width, height, dx, dy, gain);
     this.call(op, (ex, a) => {
       const p = a.copyIn(acc);
-      const q = a.copyIn(accSq);
+      const mo = a.copyIn(momentAcc);
+      const q = a.copyIn(momentSq);
       const c = a.copyIn(count);
       const f = a.copyIn(frame);
-      this.check(op, ex.hvm_shift_accumulate_moments(p, len32(acc.length), q, len32(accSq.length), c, len32(count.length), f, len32(frame.length), width, height, dx, dy, gain));
+      this.check(op, ex.hvm_shift_accumulate_moments(p, len32(acc.length), mo, len32(momentAcc.length), q, len32(momentSq.length), c, len32(count.length), f, len32(frame.length), width, height, dx, dy, gain));
       acc.set(new Float64Array(ex.memory.buffer, p, acc.length));
-      accSq.set(new Float64Array(ex.memory.buffer, q, accSq.length));
+      momentAcc.set(new Float64Array(ex.memory.buffer, mo, momentAcc.length));
+      momentSq.set(new Float64Array(ex.memory.buffer, q, momentSq.length));
       count.set(new Uint32Array(ex.memory.buffer, c, count.length));
     });
   }

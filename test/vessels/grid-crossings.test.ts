@@ -82,31 +82,39 @@ describe('core parity: gridCrossings and shiftAccumulateMoments', () => {
     }
   });
 
-  it('shiftAccumulateMoments: with gain 1 its sum equals shiftAccumulate, squares are the squares, and both backends agree bitwise', () => {
+  it('shiftAccumulateMoments: its plain sum and count are shiftAccumulate\'s, with gain 1 its moment sum is that sum, squares are the squares, and both backends agree bitwise', () => {
     const w = 37, h = 23;
     const frames = [1, 2, 3].map((s) => randomU8(w * h, s));
     const shifts: [number, number][] = [[0, 0], [0.25, -1.5], [-2.75, 0.5]];
     const out = backends.map((core) => {
       const acc = new Float64Array(w * h), cnt = new Uint32Array(w * h);
-      const m = new Float64Array(w * h), sq = new Float64Array(w * h), mc = new Uint32Array(w * h);
+      const a2 = new Float64Array(w * h), m = new Float64Array(w * h), sq = new Float64Array(w * h), c2 = new Uint32Array(w * h);
+      const a3 = new Float64Array(w * h), m3 = new Float64Array(w * h), sq3 = new Float64Array(w * h), c3 = new Uint32Array(w * h);
       frames.forEach((f, i) => {
         core.shiftAccumulate(acc, cnt, f, w, h, shifts[i]![0], shifts[i]![1]);
-        core.shiftAccumulateMoments(m, sq, mc, f, w, h, shifts[i]![0], shifts[i]![1], 1);
+        core.shiftAccumulateMoments(a2, m, sq, c2, f, w, h, shifts[i]![0], shifts[i]![1], 1);
+        core.shiftAccumulateMoments(a3, m3, sq3, c3, f, w, h, shifts[i]![0], shifts[i]![1], 0.37);
       });
-      return { acc, cnt, m, sq, mc };
+      return { acc, cnt, a2, m, sq, c2, a3, m3, sq3 };
     });
     for (const o of out) {
-      expectSameBytes(o.m, o.acc, 'sum');
-      expectSameBytes(o.mc, o.cnt, 'count');
+      expectSameBytes(o.a2, o.acc, 'plain sum');
+      expectSameBytes(o.c2, o.cnt, 'count');
+      expectSameBytes(o.m, o.acc, 'moment sum at gain 1');
+      expectSameBytes(o.a3, o.acc, 'plain sum does not take the gain');
+      for (let i = 0; i < w * h; i++) expect(Math.abs(o.m3[i]! - 0.37 * o.acc[i]!)).toBeLessThanOrEqual(1e-12 * Math.abs(o.acc[i]!));
     }
     // Integer shift, one frame: squares are exact.
-    const m = new Float64Array(w * h), sq = new Float64Array(w * h), mc = new Uint32Array(w * h);
-    wasm.shiftAccumulateMoments(m, sq, mc, frames[0]!, w, h, 0, 0, 0.5);
+    const a = new Float64Array(w * h), m = new Float64Array(w * h), sq = new Float64Array(w * h), mc = new Uint32Array(w * h);
+    wasm.shiftAccumulateMoments(a, m, sq, mc, frames[0]!, w, h, 0, 0, 0.5);
     for (let i = 0; i < w * h; i++) {
+      expect(a[i]).toBe(frames[0]![i]!);
       expect(m[i]).toBe(0.5 * frames[0]![i]!);
       expect(sq[i]).toBe((0.5 * frames[0]![i]!) ** 2);
     }
-    expectSameBytes(out[0]!.sq, out[1]!.sq, 'squares native vs wasm');
-    expect(() => wasm.shiftAccumulateMoments(m, sq, mc, frames[0]!, w, h, 0, 0, 0)).toThrow();
+    for (const k of ['a2', 'm', 'sq', 'a3', 'm3', 'sq3'] as const) expectSameBytes(out[0]![k], out[1]![k], `${k} native vs wasm`);
+    expect(() => wasm.shiftAccumulateMoments(a, m, sq, mc, frames[0]!, w, h, 0, 0, 0)).toThrow();
+    expect(() => native!.shiftAccumulateMoments(a, m, sq.subarray(1), mc, frames[0]!, w, h, 0, 0, 1)).toThrow();
   });
+
 });
