@@ -91,6 +91,42 @@ Napi::Value AccumulateFrame(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Object PhaseResult(Napi::Env env, const hvm_phase_result_t& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("dx", r.dx);
+  o.Set("dy", r.dy);
+  o.Set("peak", r.peak);
+  return o;
+}
+
+Napi::Value PhaseReference(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_float32_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h))
+    return throw_type(env, "phaseReference(reference: Float32Array, width, height)");
+  Napi::Float32Array ref = info[0].As<Napi::Float32Array>();
+  const uint32_t len = hvm_phase_spectrum_len(w, h);
+  Napi::Float64Array spec = Napi::Float64Array::New(env, len > 0 ? len : 1);
+  const int32_t st = hvm_phase_reference(ref.Data(), len32(ref.ElementLength()), w, h, spec.Data(), len);
+  if (st != HVM_OK) return throw_status(env, st);
+  return spec;
+}
+
+Napi::Value PhaseCorrelateReference(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_float64_array) || !is_typed(info[1], napi_float32_array) ||
+      !get_i32(info, 2, &w) || !get_i32(info, 3, &h))
+    return throw_type(env, "phaseCorrelateReference(spectrum: Float64Array, moving: Float32Array, width, height)");
+  Napi::Float64Array spec = info[0].As<Napi::Float64Array>();
+  Napi::Float32Array mov = info[1].As<Napi::Float32Array>();
+  hvm_phase_result_t r;
+  const int32_t st = hvm_phase_correlate_reference(spec.Data(), len32(spec.ElementLength()), mov.Data(),
+                                                   len32(mov.ElementLength()), w, h, &r);
+  if (st != HVM_OK) return throw_status(env, st);
+  return PhaseResult(env, r);
+}
+
 Napi::Value PhaseCorrelate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t w, h;
@@ -103,11 +139,7 @@ Napi::Value PhaseCorrelate(const Napi::CallbackInfo& info) {
   const int32_t st = hvm_phase_correlate(ref.Data(), len32(ref.ElementLength()), mov.Data(),
                                          len32(mov.ElementLength()), w, h, &r);
   if (st != HVM_OK) return throw_status(env, st);
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("dx", r.dx);
-  o.Set("dy", r.dy);
-  o.Set("peak", r.peak);
-  return o;
+  return PhaseResult(env, r);
 }
 
 Napi::Value ShiftAccumulate(const Napi::CallbackInfo& info) {
@@ -470,6 +502,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gaussianBlur", Napi::Function::New(env, GaussianBlur, "gaussianBlur"));
   exports.Set("accumulateFrame", Napi::Function::New(env, AccumulateFrame, "accumulateFrame"));
   exports.Set("phaseCorrelate", Napi::Function::New(env, PhaseCorrelate, "phaseCorrelate"));
+  exports.Set("phaseReference", Napi::Function::New(env, PhaseReference, "phaseReference"));
+  exports.Set("phaseCorrelateReference", Napi::Function::New(env, PhaseCorrelateReference, "phaseCorrelateReference"));
   exports.Set("refineShift", Napi::Function::New(env, RefineShift, "refineShift"));
   exports.Set("pooledNcc", Napi::Function::New(env, PooledNcc, "pooledNcc"));
   exports.Set("screenExtrema", Napi::Function::New(env, ScreenExtrema, "screenExtrema"));

@@ -33,13 +33,26 @@ inline int32_t check_len(uint32_t len, uint32_t n) {
 
 // True when every sample is finite. Non-finite input is rejected rather than propagated
 // because NaN payload bits are the one thing IEEE leaves to the hardware.
-inline bool all_finite(const float* p, uint32_t n) {
-  // Exponent all-ones <=> NaN or Inf. Integer test: no FP compare, vectorises well.
-  uint32_t bad = 0;
+// Exponent all-ones <=> NaN or Inf. Integer test: no FP compare, vectorises well.
+template <typename T> struct FiniteBits;
+template <> struct FiniteBits<float> {
+  using Bits = uint32_t;
+  static constexpr Bits kExponent = 0x7f800000u;
+};
+template <> struct FiniteBits<double> {
+  using Bits = uint64_t;
+  static constexpr Bits kExponent = 0x7ff0000000000000ull;
+};
+
+template <typename T>
+inline bool all_finite(const T* p, uint32_t n) {
+  using Bits = typename FiniteBits<T>::Bits;
+  constexpr Bits kExp = FiniteBits<T>::kExponent;
+  Bits bad = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    uint32_t bits;
+    Bits bits;
     memcpy(&bits, p + i, sizeof bits);
-    bad |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+    bad |= static_cast<Bits>((bits & kExp) == kExp);
   }
   return bad == 0;
 }

@@ -90,6 +90,17 @@ int32_t hvm_phase_correlate(const float* reference, uint32_t reference_len,
                             const float* moving, uint32_t moving_len, int32_t width,
                             int32_t height, hvm_phase_result_t* out);
 
+/* The same in two steps, for many images against one reference: the reference's spectrum
+ * (hvm_phase_spectrum_len(width, height) doubles; 0 when the size is invalid or too large),
+ * then each moving image against it. hvm_phase_correlate(r, m) equals
+ * hvm_phase_correlate_reference(hvm_phase_reference(r), m) bit for bit. */
+uint32_t hvm_phase_spectrum_len(int32_t width, int32_t height);
+int32_t hvm_phase_reference(const float* reference, uint32_t reference_len, int32_t width,
+                            int32_t height, double* spectrum, uint32_t spectrum_len);
+int32_t hvm_phase_correlate_reference(const double* spectrum, uint32_t spectrum_len,
+                                      const float* moving, uint32_t moving_len, int32_t width,
+                                      int32_t height, hvm_phase_result_t* out);
+
 /* Lucas-Kanade refinement of a translation between two registration images (refine_shift.cpp):
  * from (dx0, dy0), Gauss-Newton steps on sum (moving(p + d) - reference(p))^2 over the pixels
  * marked 1 in `inner` whose moving-image position is marked 1 in `inner_taps` (all four

@@ -18,7 +18,8 @@
  *  3. The registration image (registration-image.ts): crop inside the borders, ×f box
  *     downsample, brightness-normalised contrast over a masked background, overlays masked
  *     and tapered.
- *  4. phaseCorrelate(reference image, frame image) — Hann window, Foroosh sub-pixel peak —
+ *  4. phaseCorrelate(reference image, frame image) — Hann window, Foroosh sub-pixel peak;
+ *     the reference's spectrum made once (phaseReference), one transform pair per frame —
  *     refined by Lucas–Kanade (refineShift: phase correlation alone is pulled towards whole
  *     pixels on band-limited, noisy frames), then × f. Frames whose peak does not stand out
  *     of the noise (MIN_PEAK_SIGNIFICANCE) are dropped (motion blur, a frame of something
@@ -59,7 +60,7 @@
  * window is chosen from the first pass's track, the region from the corrected one. Masks
  * only ever grow (a superset masks what a later, tighter box masks).
  */
-import type { CoreBackend } from '../backend/types.js';
+import type { CoreBackend, PhaseReference } from '../backend/types.js';
 import type { GrayFrame } from '../decode/types.js';
 import { HvmError } from '../errors.js';
 import { DuplicateDetector } from './duplicates.js';
@@ -229,6 +230,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
   let factor = 1;
   let geom: RegistrationGeometry | null = null;
   let refImg: Float32Array | null = null;
+  let refSpectrum: PhaseReference | null = null;
   let refSmooth: Float32Array | null = null;
   let refIndex = -1;
   let maskFrames = 0;
@@ -246,7 +248,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
   /** Registers frame k's registration image against the reference: sets its track entry. */
   const measure = (k: number, img: Float32Array): void => {
     const g = geom!;
-    const r = core.phaseCorrelate(refImg!, img, g.width, g.height);
+    const r = core.phaseCorrelateReference(refSpectrum!, img);
     const sample = track[k]!;
     sample.peak = r.peak;
     if (!(r.peak >= minPeak)) {
@@ -277,6 +279,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
   };
   const useReference = (img: Float32Array): void => {
     refImg = img;
+    refSpectrum = core.phaseReference(img, geom!.width, geom!.height);
     refSmooth = core.gaussianBlur(img, geom!.width, geom!.height, REFINE_SMOOTH_SIGMA);
   };
   /** After frame k: adds overlays found since the last check; frames ≤ k become stale. */

@@ -7,7 +7,7 @@ import type { BackendName } from './types.js';
 import { expectArray, expectDims, expectNumber } from './args.js';
 import { CoreArgumentError, CoreError, CoreStatus } from './errors.js';
 import { expectInt32, expectMask, expectUint32, resolveVesselnessOptions, sigmasArray } from './segment-args.js';
-import type { RefineShiftOptions, VesselnessOptions } from './types.js';
+import type { PhaseReference, RefineShiftOptions, VesselnessOptions } from './types.js';
 
 export function checkFrameStats(backend: BackendName, frame: Uint8Array, width: number, height: number): void {
   const op = 'frameStats';
@@ -34,6 +34,20 @@ export function checkPhaseCorrelate(backend: BackendName, reference: Float32Arra
   expectArray(op, 'reference', reference, Float32Array);
   expectArray(op, 'moving', moving, Float32Array);
   expectDims(op, backend, width, height);
+}
+
+export function checkPhaseReference(backend: BackendName, reference: Float32Array, width: number, height: number): void {
+  const op = 'phaseReference';
+  expectArray(op, 'reference', reference, Float32Array);
+  expectDims(op, backend, width, height);
+}
+
+export function checkPhaseCorrelateReference(backend: BackendName, reference: PhaseReference, moving: Float32Array): void {
+  const op = 'phaseCorrelateReference';
+  if (typeof reference !== 'object' || reference === null) throw new CoreArgumentError(op, 'reference must be what phaseReference returned');
+  expectArray(op, 'reference.spectrum', reference.spectrum, Float64Array);
+  expectArray(op, 'moving', moving, Float32Array);
+  expectDims(op, backend, reference.width, reference.height);
 }
 
 /** Arguments shared by refineShift and registrationResidual. */

@@ -14,7 +14,7 @@ import { createNativeBackend, NATIVE_BUILD_HINT, nativeAddonPath } from './nativ
 import type { BackendName, CoreBackend } from './types.js';
 import { createWasmBackend, WASM_HINT, wasmPath, wasmSimdSupported } from './wasm.js';
 
-export type { BackendName, CoreBackend, FrameStats, PhaseCorrelation } from './types.js';
+export type { BackendName, CoreBackend, FrameStats, PhaseCorrelation, PhaseReference } from './types.js';
 export { BackendUnavailableError, CoreArgumentError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
 
 export interface LoadBackendOptions {

@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments } from './entry-checks.js';
+import { checkPhaseCorrelateReference, checkPhaseReference, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments } from './entry-checks.js';
 import type { SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError } from './errors.js';
 import { packageRoot } from './paths.js';
-import type { CoreBackend, FrameStats, PhaseCorrelation, RefinedShift, RefineShiftOptions } from './types.js';
+import type { CoreBackend, FrameStats, PhaseCorrelation, PhaseReference, RefinedShift, RefineShiftOptions } from './types.js';
 import type { ComponentsResult, SkeletonGraph, VesselnessOptions, VesselnessResult } from './types.js';
 
 /** The shape of the addon's exports (native/binding/addon.cpp). */
@@ -22,6 +22,8 @@ interface Addon {
   gaussianBlur(src: Float32Array, w: number, h: number, sigma: number): Float32Array;
   accumulateFrame(acc: Float64Array, frame: Uint8Array, w: number, h: number): void;
   phaseCorrelate(a: Float32Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
+  phaseReference(a: Float32Array, w: number, h: number): Float64Array;
+  phaseCorrelateReference(spectrum: Float64Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
   refineShift(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number): RefinedShift;
   registrationResidual(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx: number, dy: number): number | null;
   pooledNcc(a: Float32Array, b: Float32Array, pairs: number, len: number, lo: number, hi: number): Float64Array;
@@ -89,6 +91,18 @@ export class NativeBackend implements CoreBackend {
     const op = 'phaseCorrelate';
     checkPhaseCorrelate(this.name, reference, moving, width, height);
     return this.call(op, () => this.addon.phaseCorrelate(reference, moving, width, height));
+  }
+
+  phaseReference(reference: Float32Array, width: number, height: number): PhaseReference {
+    const op = 'phaseReference';
+    checkPhaseReference(this.name, reference, width, height);
+    return { width, height, spectrum: this.call(op, () => this.addon.phaseReference(reference, width, height)) };
+  }
+
+  phaseCorrelateReference(reference: PhaseReference, moving: Float32Array): PhaseCorrelation {
+    const op = 'phaseCorrelateReference';
+    checkPhaseCorrelateReference(this.name, reference, moving);
+    return this.call(op, () => this.addon.phaseCorrelateReference(reference.spectrum, moving, reference.width, reference.height));
   }
 
   refineShift(reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx0: number, dy0: number, o: RefineShiftOptions): RefinedShift {

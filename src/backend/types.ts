@@ -36,6 +36,14 @@ export interface RefinedShift {
   iterations: number;
 }
 
+/** A registration reference's spectrum (CoreBackend.phaseReference), for the image size it was made at. */
+export interface PhaseReference {
+  readonly width: number;
+  readonly height: number;
+  /** The windowed reference's half spectrum (real parts, then imaginary), as the core lays it out. */
+  readonly spectrum: Float64Array;
+}
+
 export interface PhaseCorrelation {
   /** Shift of `moving` relative to `reference`, px (sub-pixel), x to the right. */
   dx: number;
@@ -114,6 +122,14 @@ export interface CoreBackend {
    * of two (the core pads).
    */
   phaseCorrelate(reference: Float32Array, moving: Float32Array, width: number, height: number): PhaseCorrelation;
+
+  /**
+   * phaseCorrelate in two steps, for many images against one reference: the reference's
+   * spectrum once, then phaseCorrelateReference per image (one forward and one inverse
+   * transform each, not two of each). The same result as phaseCorrelate, bit for bit.
+   */
+  phaseReference(reference: Float32Array, width: number, height: number): PhaseReference;
+  phaseCorrelateReference(reference: PhaseReference, moving: Float32Array): PhaseCorrelation;
 
   /**
    * Lucas–Kanade refinement of a translation between two registration images (Lucas &

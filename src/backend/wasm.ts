@@ -13,11 +13,11 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments } from './entry-checks.js';
+import { checkPhaseCorrelateReference, checkPhaseReference, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments } from './entry-checks.js';
 import type { SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
 import { packageRoot } from './paths.js';
-import type { CoreBackend, FrameStats, PhaseCorrelation, RefinedShift, RefineShiftOptions } from './types.js';
+import type { CoreBackend, FrameStats, PhaseCorrelation, PhaseReference, RefinedShift, RefineShiftOptions } from './types.js';
 import type { ComponentsResult, SkeletonGraph, VesselnessOptions, VesselnessResult } from './types.js';
 import { createWasiImports, WasiExit } from './wasi-shim.js';
 import { Wasm, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-api.js';
@@ -32,6 +32,9 @@ interface CoreExports {
   hvm_gaussian_blur(src: number, srcLen: number, w: number, h: number, sigma: number, dst: number, dstLen: number): number;
   hvm_accumulate_frame(acc: number, accLen: number, frame: number, frameLen: number, w: number, h: number): number;
   hvm_phase_correlate(ref: number, refLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
+  hvm_phase_spectrum_len(w: number, h: number): number;
+  hvm_phase_reference(ref: number, refLen: number, w: number, h: number, spec: number, specLen: number): number;
+  hvm_phase_correlate_reference(spec: number, specLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
   hvm_shift_accumulate(acc: number, accLen: number, count: number, countLen: number, frame: number, frameLen: number, w: number, h: number, dx: number, dy: number): number;
   hvm_detmath_eval(fn: number, x: number, y: number, out: number, n: number): number;
   hvm_status_message(status: number): number;
@@ -166,6 +169,31 @@ export class WasmBackend implements CoreBackend {
       const m = a.copyIn(moving);
       const out = a.alloc(PHASE_RESULT_BYTES);
       this.check(op, ex.hvm_phase_correlate(r, len32(reference.length), m, len32(moving.length), width, height, out));
+      const dv = new DataView(ex.memory.buffer, out, PHASE_RESULT_BYTES);
+      return { dx: dv.getFloat64(0, true), dy: dv.getFloat64(8, true), peak: dv.getFloat64(16, true) };
+    });
+  }
+
+  phaseReference(reference: Float32Array, width: number, height: number): PhaseReference {
+    const op = 'phaseReference';
+    checkPhaseReference(this.name, reference, width, height);
+    return this.call(op, (ex, a) => {
+      const len = ex.hvm_phase_spectrum_len(width, height) >>> 0;
+      const r = a.copyIn(reference);
+      const s = a.alloc(8 * Math.max(1, len));
+      this.check(op, ex.hvm_phase_reference(r, len32(reference.length), width, height, s, len));
+      return { width, height, spectrum: new Float64Array(ex.memory.buffer.slice(s, s + 8 * len)) };
+    });
+  }
+
+  phaseCorrelateReference(reference: PhaseReference, moving: Float32Array): PhaseCorrelation {
+    const op = 'phaseCorrelateReference';
+    checkPhaseCorrelateReference(this.name, reference, moving);
+    return this.call(op, (ex, a) => {
+      const s = a.copyIn(reference.spectrum);
+      const m = a.copyIn(moving);
+      const out = a.alloc(PHASE_RESULT_BYTES);
+      this.check(op, ex.hvm_phase_correlate_reference(s, len32(reference.spectrum.length), m, len32(moving.length), reference.width, reference.height, out));
       const dv = new DataView(ex.memory.buffer, out, PHASE_RESULT_BYTES);
       return { dx: dv.getFloat64(0, true), dy: dv.getFloat64(8, true), peak: dv.getFloat64(16, true) };
     });

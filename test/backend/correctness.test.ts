@@ -128,9 +128,11 @@ describe.each(eachBackend().map((b) => [b.name, b] as const))('%s backend', (_na
     expect(Math.abs(r.dy - 12.25)).toBeLessThan(0.1);
   });
 
-  // The FFT is mixed radix (4, 2, 3, 5; native/core/fft.cpp) and pads to the next
-  // 2^a·3^b·5^c: 180 = 4·3²·5, 150 = 2·3·5², 135 = 3³·5, 192 = 4³·3 run unpadded, 194 → 200
-  // and 122 → 125 = 5³ are padded. A wrong butterfly of any radix breaks the phase ramp of a shift.
+  // The FFT is mixed radix (4, 2, 3, 5; native/core/fft.cpp); rows are real transforms of
+  // 2·M samples, M the next 2^a·3^b·5^c ≥ width/2, columns pad to the next 2^a·3^b·5^c:
+  // 180 = 2·90, 150 = 2·75 and 192 = 4³·3 run unpadded, widths 135 → 2·72 and 194 → 2·50 and
+  // height 122 → 125 = 5³ are padded. A wrong butterfly of any radix, or a wrong split of a
+  // real row, breaks the phase ramp of a shift.
   test('phaseCorrelate at sizes that need radices 3 and 5, padded or not', () => {
     for (const [w, h] of [[180, 150], [135, 192], [194, 122], [150, 135]] as const) {
       const a = texture(w, h, 0, 0, 5);
@@ -150,6 +152,22 @@ describe.each(eachBackend().map((b) => [b.name, b] as const))('%s backend', (_na
     const r = be.phaseCorrelate(texture(720, 576, 0, 0, 3), texture(720, 576, 10.3, -4.6, 3), 720, 576);
     expect(Math.abs(r.dx - 10.3)).toBeLessThan(0.1);
     expect(Math.abs(r.dy + 4.6)).toBeLessThan(0.1);
+  });
+
+  test('phaseCorrelateReference: many images against one prepared reference, as phaseCorrelate gives them', () => {
+    const w = 150, h = 135;
+    const a = texture(w, h, 0, 0, 8);
+    const ref = be.phaseReference(a, w, h);
+    for (const [dx, dy] of [[0, 0], [4, -2], [-6.5, 1.25], [0.3, 0.4]] as const) {
+      const m = texture(w, h, dx, dy, 8);
+      const r = be.phaseCorrelateReference(ref, m);
+      expect(Math.abs(r.dx - dx), `dx ${dx}`).toBeLessThan(0.1);
+      expect(Math.abs(r.dy - dy), `dy ${dy}`).toBeLessThan(0.1);
+      expect(r).toEqual(be.phaseCorrelate(a, m, w, h));
+    }
+    // A flat reference has no spectrum to match: no peak, whatever the image.
+    const flat = be.phaseReference(new Float32Array(w * h).fill(3), w, h);
+    expect(be.phaseCorrelateReference(flat, a)).toEqual({ dx: 0, dy: 0, peak: 0 });
   });
 
   test('phaseCorrelate of flat images reports no peak', () => {

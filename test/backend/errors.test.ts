@@ -28,6 +28,15 @@ describe.each(eachBackend().map((b) => [b.name, b] as const))('%s backend errors
     expect(statusOf(() => be.gaussianBlur(new Float32Array(5), 2, 2, 1))).toBe(CoreStatus.BUFFER_SIZE);
     expect(statusOf(() => be.accumulateFrame(new Float64Array(4), new Uint8Array(3), 2, 2))).toBe(CoreStatus.BUFFER_SIZE);
     expect(statusOf(() => be.phaseCorrelate(new Float32Array(4), new Float32Array(6), 2, 2))).toBe(CoreStatus.BUFFER_SIZE);
+    expect(statusOf(() => be.phaseReference(new Float32Array(5), 2, 2))).toBe(CoreStatus.BUFFER_SIZE);
+    // A spectrum made for another size, or cut short.
+    const spec = be.phaseReference(new Float32Array(64 * 48).map((_, i) => i % 7), 64, 48);
+    expect(statusOf(() => be.phaseCorrelateReference({ ...spec, width: 60 }, new Float32Array(60 * 48)))).toBe(CoreStatus.BUFFER_SIZE);
+    expect(statusOf(() => be.phaseCorrelateReference({ ...spec, spectrum: spec.spectrum.subarray(1) }, new Float32Array(64 * 48)))).toBe(CoreStatus.BUFFER_SIZE);
+    expect(statusOf(() => be.phaseCorrelateReference(spec, new Float32Array(64 * 47)))).toBe(CoreStatus.BUFFER_SIZE);
+    const bad = spec.spectrum.slice();
+    bad[10] = Number.NaN;
+    expect(statusOf(() => be.phaseCorrelateReference({ ...spec, spectrum: bad }, new Float32Array(64 * 48)))).toBe(CoreStatus.NON_FINITE);
   });
 
   test('bad dimensions', () => {

@@ -116,6 +116,14 @@ describe.skipIf(native === undefined)('native vs wasm: bitwise parity', () => {
         sameScalar(rn.dx, rw.dx, `${label} dx`);
         sameScalar(rn.dy, rw.dy, `${label} dy`);
         sameScalar(rn.peak, rw.peak, `${label} peak`);
+        // The two-step form: the same spectrum on both backends, and the same bits as the one-step call.
+        const [sn, sw] = onBoth((be) => be.phaseReference(a, w, h))!;
+        expectSameBytes(sn.spectrum, sw.spectrum, `${label} reference spectrum`);
+        const [pn, pw] = onBoth((be) => be.phaseCorrelateReference(be.phaseReference(a, w, h), m))!;
+        for (const k of ['dx', 'dy', 'peak'] as const) {
+          sameScalar(pn[k], rn[k], `${label} ${k}: two steps (native) vs one`);
+          sameScalar(pw[k], rn[k], `${label} ${k}: two steps (wasm) vs one`);
+        }
       }
     }
   });
@@ -139,6 +147,7 @@ describe.skipIf(native === undefined)('native vs wasm: bitwise parity', () => {
     expect(onBoth((b) => b.gaussianBlur(new Float32Array(4), 2, 2, NaN))).toBeUndefined();
     expect(onBoth((b) => b.gaussianBlur(Float32Array.of(1, NaN, 2, 3), 2, 2, 1))).toBeUndefined();
     expect(onBoth((b) => b.phaseCorrelate(new Float32Array(4), new Float32Array(5), 2, 2))).toBeUndefined();
+    expect(onBoth((b) => b.phaseCorrelateReference({ width: 2, height: 2, spectrum: new Float64Array(3) }, new Float32Array(4)))).toBeUndefined();
     expect(onBoth((b) => b.accumulateFrame(new Float64Array(0), new Uint8Array(0), 1, 1))).toBeUndefined();
   });
 });
