@@ -54,6 +54,7 @@ const EXPORTS = [
   'hvm_grid_crossings',
   'hvm_shift_accumulate_moments',
   'hvm_space_time_sample',
+  'hvm_space_time_encode',
   'hvm_refine_shift',
   'hvm_registration_residual',
   'hvm_pooled_ncc',

@@ -367,6 +367,33 @@ Napi::Value SpaceTimeSample(const Napi::CallbackInfo& info) {
   return o;
 }
 
+Napi::Value SpaceTimeEncode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t max_code;
+  if (!is_typed(info[0], napi_float32_array) || !is_typed(info[1], napi_uint8_array) ||
+      !is_typed(info[2], napi_uint32_array) || !info[3].IsNumber() || !info[4].IsNumber() ||
+      !get_i32(info, 5, &max_code))
+    return throw_type(env, "spaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain, sampleScale, maxCode)");
+  Napi::Float32Array values = info[0].As<Napi::Float32Array>();
+  Napi::Uint8Array valid = info[1].As<Napi::Uint8Array>();
+  Napi::Uint32Array counts = info[2].As<Napi::Uint32Array>();
+  uint64_t total = 0;
+  for (size_t p = 0; p < counts.ElementLength(); ++p) total += counts[p];
+  if (total > 0xffffffffull) return throw_status(env, HVM_E_TOO_LARGE);
+  Napi::Int16Array rows = Napi::Int16Array::New(env, static_cast<size_t>(total));
+  Napi::Int16Array diffs = Napi::Int16Array::New(env, static_cast<size_t>(total));
+  const int32_t st = hvm_space_time_encode(
+      values.Data(), len32(values.ElementLength()), valid.Data(), len32(valid.ElementLength()),
+      counts.Data(), len32(counts.ElementLength()), info[3].As<Napi::Number>().DoubleValue(),
+      info[4].As<Napi::Number>().DoubleValue(), max_code, rows.Data(),
+      static_cast<uint32_t>(total), diffs.Data(), static_cast<uint32_t>(total));
+  if (st != HVM_OK) return throw_status(env, st);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("rows", rows);
+  o.Set("diffs", diffs);
+  return o;
+}
+
 Napi::Value RefineShift(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t w, h, max_it;
@@ -519,6 +546,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("thin", Napi::Function::New(env, Thin, "thin"));
   exports.Set("skeletonGraph", Napi::Function::New(env, SkeletonGraph, "skeletonGraph"));
   exports.Set("spaceTimeSample", Napi::Function::New(env, SpaceTimeSample, "spaceTimeSample"));
+  exports.Set("spaceTimeEncode", Napi::Function::New(env, SpaceTimeEncode, "spaceTimeEncode"));
   exports.Set("statusMessage", Napi::Function::New(env, StatusMessage, "statusMessage"));
   exports.Set("coreVersion", Napi::String::New(env, hvm_core_version()));
   exports.Set("simd", Napi::Boolean::New(env, hvm_core_simd() != 0));

@@ -244,6 +244,17 @@ int32_t hvm_space_time_sample(const uint8_t* frame, uint32_t frame_len, int32_t 
                               double across_step_px, float* out, uint32_t out_len,
                               uint8_t* valid, uint32_t valid_len);
 
+/* One frame's STD rows as 16-bit codes (src/flow/row-store.ts): `values`/`valid` as
+ * hvm_space_time_sample gives them for `paths` paths laid one after another, each as its left
+ * line (counts[p] samples) then its right line. rows[] and diffs[] (sum of counts each, path
+ * after path) get code(((l + r) / 2) * gain) and code((l - r) * gain), where code(v) rounds
+ * float32(v) * sample_scale half up and clamps to +-max_code (1..32767); -max_code - 1 where
+ * either line's sample is not valid. */
+int32_t hvm_space_time_encode(const float* values, uint32_t values_len, const uint8_t* valid,
+                              uint32_t valid_len, const uint32_t* counts, uint32_t paths,
+                              double gain, double sample_scale, int32_t max_code, int16_t* rows,
+                              uint32_t rows_len, int16_t* diffs, uint32_t diffs_len);
+
 /* ---- Vessel map: De Backer grid crossings (grid_crossings.cpp) ---- */
 
 /* Crossings of one polyline (xy = x0, y0, x1, y1, ..., reference px; xy_len even) with the

@@ -106,3 +106,64 @@ extern "C" int32_t hvm_space_time_sample(const uint8_t* frame, uint32_t frame_le
   }
   return HVM_OK;
 }
+
+// ---- hvm_space_time_encode: one frame's STD rows and noise-reference rows as 16-bit codes ----
+//
+// The flow stage stores each path's rows as fixed-point codes (src/flow/row-store.ts: value ×
+// sample_scale, rounded half up, clamped to ±max_code, a missing sample −max_code − 1). Per
+// sample of a path its two lines give the row value ((l + r) / 2)·gain and the noise
+// reference (l − r)·gain, each rounded to float32 first (the stores' input was a Float32Array);
+// the rounding of value × scale is JavaScript's Math.round (half up), done exactly: r = ⌊q⌋,
+// q − r is exact (|q| < 2^15 here), up one when it is ≥ ½; a float32 overflow (a frame of mean
+// grey near 0) clamps like Math.round(±Infinity). The same codes the TypeScript encoder gave,
+// bit for bit (test/flow/row-store.test.ts), without a JavaScript loop over every sample.
+namespace {
+
+int16_t encode_sample(double v, double scale, int32_t max_code) {
+  const double q = static_cast<double>(static_cast<float>(v)) * scale;
+  const double lim = static_cast<double>(max_code);
+  // Beyond ±lim the rounded value is beyond it too: clamped (and floor_i64 stays in range).
+  if (q >= lim) return static_cast<int16_t>(max_code);
+  if (q <= -lim) return static_cast<int16_t>(-max_code);
+  int64_t r = floor_i64(q);
+  if (q - static_cast<double>(r) >= 0.5) r += 1;
+  return static_cast<int16_t>(r);
+}
+
+}  // namespace
+
+extern "C" int32_t hvm_space_time_encode(const float* values, uint32_t values_len, const uint8_t* valid,
+                                         uint32_t valid_len, const uint32_t* counts, uint32_t paths,
+                                         double gain, double sample_scale, int32_t max_code,
+                                         int16_t* rows, uint32_t rows_len, int16_t* diffs,
+                                         uint32_t diffs_len) {
+  uint64_t total = 0;
+  if (paths > 0 && counts == nullptr) return HVM_E_NULL_POINTER;
+  for (uint32_t p = 0; p < paths; ++p) total += counts[p];
+  if (values_len != 2 * total || valid_len != values_len) return HVM_E_BUFFER_SIZE;
+  if (rows_len != total || diffs_len != total) return HVM_E_BUFFER_SIZE;
+  if (total > 0 && (values == nullptr || valid == nullptr || rows == nullptr || diffs == nullptr))
+    return HVM_E_NULL_POINTER;
+  if (!(gain > 0.0 && gain <= 1.0e300) || !(sample_scale > 0.0 && sample_scale <= 1.0e6)) return HVM_E_BAD_ARGUMENT;
+  if (max_code < 1 || max_code > 32767) return HVM_E_BAD_ARGUMENT;
+  if (!hvm::all_finite(values, values_len)) return HVM_E_NON_FINITE;
+  const int16_t missing = static_cast<int16_t>(-max_code - 1);
+  uint64_t in = 0, at = 0;
+  for (uint32_t p = 0; p < paths; ++p) {
+    const uint64_t n = counts[p];
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t l = in + i, r = in + n + i;
+      if (valid[l] != 0 && valid[r] != 0) {
+        const double vl = static_cast<double>(values[l]), vr = static_cast<double>(values[r]);
+        rows[at + i] = encode_sample(((vl + vr) / 2.0) * gain, sample_scale, max_code);
+        diffs[at + i] = encode_sample((vl - vr) * gain, sample_scale, max_code);
+      } else {
+        rows[at + i] = missing;
+        diffs[at + i] = missing;
+      }
+    }
+    in += 2 * n;
+    at += n;
+  }
+  return HVM_OK;
+}

@@ -177,6 +177,14 @@ export function checkSpaceTimeSample(backend: BackendName, frame: Uint8Array, wi
   expectNumber(op, 'acrossStepPx', acrossStepPx);
 }
 
+export function checkSpaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain: number, sampleScale: number, maxCode: number): void {
+  const op = 'spaceTimeEncode';
+  expectArray(op, 'values', values, Float32Array);
+  expectArray(op, 'valid', valid, Uint8Array);
+  if (!(counts instanceof Uint32Array)) throw new CoreArgumentError(op, 'counts must be a Uint32Array');
+  for (const [k, v] of [['gain', gain], ['sampleScale', sampleScale], ['maxCode', maxCode]] as const) expectNumber(op, k, v);
+}
+
 export function checkGridCrossings(xy: Float64Array, x: number, y: number, width: number, height: number, bandPx: number): void {
   const op = 'gridCrossings';
   expectArray(op, 'xy', xy, Float64Array);

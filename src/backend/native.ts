@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkPhaseCorrelateReference, checkPhaseReference, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments } from './entry-checks.js';
-import type { SpaceTimeSamples } from './types.js';
+import { checkPhaseCorrelateReference, checkPhaseReference, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments, checkSpaceTimeEncode } from './entry-checks.js';
+import type { SpaceTimeCodes, SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { CoreBackend, FrameStats, PhaseCorrelation, PhaseReference, RefinedShift, RefineShiftOptions } from './types.js';
@@ -23,6 +23,7 @@ interface Addon {
   accumulateFrame(acc: Float64Array, frame: Uint8Array, w: number, h: number): void;
   phaseCorrelate(a: Float32Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
   phaseReference(a: Float32Array, w: number, h: number): Float64Array;
+  spaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain: number, sampleScale: number, maxCode: number): SpaceTimeCodes;
   phaseCorrelateReference(spectrum: Float64Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
   refineShift(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number): RefinedShift;
   registrationResidual(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx: number, dy: number): number | null;
@@ -200,6 +201,12 @@ export class NativeBackend implements CoreBackend {
     const op = 'spaceTimeSample';
     checkSpaceTimeSample(this.name, frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx);
     return this.call(op, () => this.addon.spaceTimeSample(frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx));
+  }
+
+  spaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain: number, sampleScale: number, maxCode: number): SpaceTimeCodes {
+    const op = 'spaceTimeEncode';
+    checkSpaceTimeEncode(values, valid, counts, gain, sampleScale, maxCode);
+    return this.call(op, () => this.addon.spaceTimeEncode(values, valid, counts, gain, sampleScale, maxCode));
   }
 
   /** detmath self-check (hvm_detmath_eval): fn 1 exp, 2 log, 3 sin, 4 cos, 5 atan2(x, y), 6 sqrt. */

@@ -97,6 +97,14 @@ export interface SpaceTimeSamples {
   valid: Uint8Array;
 }
 
+/** One frame's space-time rows as 16-bit codes (CoreBackend.spaceTimeEncode). */
+export interface SpaceTimeCodes {
+  /** Row codes, path after path. */
+  rows: Int16Array;
+  /** Noise-reference codes, the same layout. */
+  diffs: Int16Array;
+}
+
 export interface CoreBackend {
   readonly name: BackendName;
   /** Version string of the compiled core (same for both backends built from one tree). */
@@ -239,4 +247,13 @@ export interface CoreBackend {
    * where a tap leaves the frame. 0.05 ≤ acrossStepPx ≤ 1000, 0 ≤ hw ≤ 1000.
    */
   spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number): SpaceTimeSamples;
+
+  /**
+   * spaceTimeSample's output for paths laid one after another (each its left line of counts[p]
+   * samples, then its right line) as the flow stage stores it (src/flow/row-store.ts): per
+   * sample the code of ((l + r) / 2)·gain and of (l − r)·gain — float32, × sampleScale, rounded
+   * half up, clamped to ±maxCode, −maxCode − 1 where a line's sample is not valid
+   * (native/core/space_time.cpp).
+   */
+  spaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain: number, sampleScale: number, maxCode: number): SpaceTimeCodes;
 }

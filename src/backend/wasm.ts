@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkPhaseCorrelateReference, checkPhaseReference, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments } from './entry-checks.js';
-import type { SpaceTimeSamples } from './types.js';
+import { checkPhaseCorrelateReference, checkPhaseReference, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments, checkSpaceTimeEncode } from './entry-checks.js';
+import type { SpaceTimeCodes, SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { CoreBackend, FrameStats, PhaseCorrelation, PhaseReference, RefinedShift, RefineShiftOptions } from './types.js';
@@ -33,6 +33,7 @@ interface CoreExports {
   hvm_accumulate_frame(acc: number, accLen: number, frame: number, frameLen: number, w: number, h: number): number;
   hvm_phase_correlate(ref: number, refLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
   hvm_phase_spectrum_len(w: number, h: number): number;
+  hvm_space_time_encode(values: number, valuesLen: number, valid: number, validLen: number, counts: number, paths: number, gain: number, scale: number, maxCode: number, rows: number, rowsLen: number, diffs: number, diffsLen: number): number;
   hvm_phase_reference(ref: number, refLen: number, w: number, h: number, spec: number, specLen: number): number;
   hvm_phase_correlate_reference(spec: number, specLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
   hvm_shift_accumulate(acc: number, accLen: number, count: number, countLen: number, frame: number, frameLen: number, w: number, h: number, dx: number, dy: number): number;
@@ -429,6 +430,22 @@ export class WasmBackend implements CoreBackend {
         values: new Float32Array(ex.memory.buffer.slice(o, o + m * 4)),
         valid: new Uint8Array(ex.memory.buffer.slice(v, v + m)),
       };
+    });
+  }
+
+  spaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain: number, sampleScale: number, maxCode: number): SpaceTimeCodes {
+    const op = 'spaceTimeEncode';
+    checkSpaceTimeEncode(values, valid, counts, gain, sampleScale, maxCode);
+    let total = 0;
+    for (const c of counts) total += c;
+    return this.call(op, (ex, a) => {
+      const v = a.copyIn(values);
+      const ok = a.copyIn(valid);
+      const c = a.copyIn(counts);
+      const r = a.alloc(2 * Math.max(1, total));
+      const d = a.alloc(2 * Math.max(1, total));
+      this.check(op, ex.hvm_space_time_encode(v, len32(values.length), ok, len32(valid.length), c, len32(counts.length), gain, sampleScale, maxCode, r, len32(total), d, len32(total)));
+      return { rows: new Int16Array(ex.memory.buffer.slice(r, r + 2 * total)), diffs: new Int16Array(ex.memory.buffer.slice(d, d + 2 * total)) };
     });
   }
 

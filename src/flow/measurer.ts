@@ -19,7 +19,7 @@ import { lumenContrast } from '../analysis/lumen-contrast.js';
 import { gateStopByContrast } from './lumen-contrast.js';
 import { featurelessIsUnknown, resolveFlowParams, stopTextureBar, type FlowParams } from './params.js';
 import { samplePath, type PathSamples } from './path-samples.js';
-import { RowStore } from './row-store.js';
+import { MAX_CODE, RowStore, SAMPLE_SCALE } from './row-store.js';
 import type { FlowFrame, FlowPath, SpaceTimeDiagram, VesselFlow } from './types.js';
 
 export interface FlowMeasurerOptions {
@@ -80,10 +80,7 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
     states.push({ path, samples, offset: total, rows: new RowStore(samples.count), diffs: new RowStore(samples.count), estimate: null });
     total += 2 * samples.count;
   }
-  // One row and one noise-reference row, reused for every path and frame (the stores copy them).
-  const widest = states.reduce((m, st) => Math.max(m, st.samples.count), 0);
-  const rowScratch = new Float32Array(widest);
-  const diffScratch = new Float32Array(widest);
+  const pathCounts = Uint32Array.from(states, (s) => s.samples.count);
   // All paths' samples in one call per frame.
   const points = new Float64Array(2 * total);
   const normals = new Float64Array(2 * total);
@@ -157,24 +154,15 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
         return;
       }
       const k = 100 / mean;
+      // Row = mean of the two lines, noise reference = their difference, both × k, stored as
+      // 16-bit codes (row-store.ts); the core encodes every path's samples in one call.
       const addRows = (values: Float32Array, valid: Uint8Array): void => {
+        const { rows, diffs } = o.core.spaceTimeEncode(values, valid, pathCounts, k, SAMPLE_SCALE, MAX_CODE);
+        let at = 0;
         for (const s of states) {
-          const n = s.samples.count;
-          const row = rowScratch.subarray(0, n);
-          const diff = diffScratch.subarray(0, n);
-          for (let i = 0; i < n; i++) {
-            const l = s.offset + i;
-            const r = s.offset + n + i;
-            if (valid[l] && valid[r]) {
-              row[i] = ((values[l]! + values[r]!) / 2) * k;
-              diff[i] = (values[l]! - values[r]!) * k;
-            } else {
-              row[i] = Number.NaN;
-              diff[i] = Number.NaN;
-            }
-          }
-          s.rows.push(row);
-          s.diffs.push(diff);
+          s.rows.pushCodes(rows, at);
+          s.diffs.pushCodes(diffs, at);
+          at += s.samples.count;
         }
       };
       if (!interlaced) {

@@ -24,8 +24,9 @@
 export const ROWS_PER_PAGE = 64;
 /** Fixed-point scale of a stored sample (value × SAMPLE_SCALE, rounded). */
 export const SAMPLE_SCALE = 32;
-const NAN_CODE = -32768;
-const MAX_CODE = 32767;
+/** Largest code magnitude; a missing sample is −MAX_CODE − 1. */
+export const MAX_CODE = 32767;
+const NAN_CODE = -MAX_CODE - 1;
 
 export class RowStore {
   private readonly pages: Int16Array[] = [];
@@ -58,6 +59,20 @@ export class RowStore {
       const v = values[i]!;
       p[o + i] = Number.isNaN(v) ? NAN_CODE : Math.max(-MAX_CODE, Math.min(MAX_CODE, Math.round(v * SAMPLE_SCALE)));
     }
+    this.present.push(1);
+    this.count++;
+  }
+
+  /**
+   * Appends a row already encoded (codes[from … from + width), as CoreBackend.spaceTimeEncode
+   * gives them with SAMPLE_SCALE and MAX_CODE): the same row as push() of the values.
+   */
+  pushCodes(codes: Int16Array, from: number): void {
+    if (from < 0 || from + this.width > codes.length) throw new RangeError(`codes ${from}…${from + this.width} outside an array of ${codes.length}`);
+    const t = this.count;
+    const page = Math.floor(t / ROWS_PER_PAGE);
+    if (page === this.pages.length) this.pages.push(new Int16Array(ROWS_PER_PAGE * this.width));
+    this.pages[page]!.set(codes.subarray(from, from + this.width), (t % ROWS_PER_PAGE) * this.width);
     this.present.push(1);
     this.count++;
   }

@@ -99,3 +99,57 @@ describe.skipIf(native === undefined)('spaceTimeSample: native vs wasm bitwise p
     for (const fn of bad) expect(onBoth(fn)).toBeUndefined();
   });
 });
+
+/**
+ * spaceTimeEncode against the TypeScript encoding it replaced in the measurer: per sample the
+ * row ((l + r) / 2)·k and the noise reference (l − r)·k, each as a Float32Array element, then
+ * RowStore.push's code (× SAMPLE_SCALE, Math.round, clamp ±MAX_CODE, NaN → −MAX_CODE − 1).
+ */
+describe('spaceTimeEncode: the flow stage\'s 16-bit row codes', () => {
+  const SCALE = 32;
+  const MAX = 32767;
+  const code = (v: number): number => (Number.isNaN(v) ? -MAX - 1 : Math.max(-MAX, Math.min(MAX, Math.round(Math.fround(v) * SCALE))));
+  const reference = (values: Float32Array, valid: Uint8Array, counts: number[], k: number): [Int16Array, Int16Array] => {
+    const total = counts.reduce((a, b) => a + b, 0);
+    const rows = new Int16Array(total), diffs = new Int16Array(total);
+    let off = 0, at = 0;
+    for (const n of counts) {
+      for (let i = 0; i < n; i++) {
+        const l = off + i, r = off + n + i;
+        const ok = valid[l] && valid[r];
+        rows[at + i] = code(ok ? ((values[l]! + values[r]!) / 2) * k : Number.NaN);
+        diffs[at + i] = code(ok ? (values[l]! - values[r]!) * k : Number.NaN);
+      }
+      off += 2 * n;
+      at += n;
+    }
+    return [rows, diffs];
+  };
+
+  test.each(backends.map((b) => [b.name, b] as const))('%s: equals the TypeScript encoding bit for bit (random rows, halves, clamping, invalid samples)', (_n, be) => {
+    const r = rng(77);
+    const counts = [0, 1, 17, 5, 240, 3];
+    const total = counts.reduce((a, b) => a + b, 0);
+    const values = Float32Array.from({ length: 2 * total }, () => r() * 255);
+    const valid = Uint8Array.from({ length: 2 * total }, () => (r() < 0.9 ? 1 : 0));
+    // Values past the clamp at the larger gains.
+    values.set([2000, 0, 0, 2000], 2);
+    for (const k of [100 / 97.3, 1, 1.7e-3 ** -1, 3.1e-7]) {
+      const got = be.spaceTimeEncode(values, valid, Uint32Array.from(counts), k, SCALE, MAX);
+      const [rows, diffs] = reference(values, valid, counts, k);
+      expectSameBytes(got.rows, rows, `rows k ${k}`);
+      expectSameBytes(got.diffs, diffs, `diffs k ${k}`);
+    }
+    // Exact halves after × 32, where Math.round goes up: row 1/64 → 0.5 → 1, diff −1/64 → −0.5 → 0, row 5/64 → 2.5 → 3.
+    const halves = Float32Array.from([1 / 32, 0, 5 / 64, 0, 1 / 64, 5 / 64]);
+    const hv = be.spaceTimeEncode(halves, new Uint8Array(6).fill(1), Uint32Array.of(3), 1, SCALE, MAX);
+    expect(Array.from(hv.rows)).toEqual([1, 0, 3]);
+    expect(Array.from(hv.diffs)).toEqual([1, 0, 0]);
+    expect(Array.from(hv.rows)).toEqual(Array.from(reference(halves, new Uint8Array(6).fill(1), [3], 1)[0]));
+    expect(() => be.spaceTimeEncode(values.subarray(1), valid, Uint32Array.from(counts), 1, SCALE, MAX)).toThrow(CoreError);
+    expect(() => be.spaceTimeEncode(values, valid, Uint32Array.from(counts), 0, SCALE, MAX)).toThrow(CoreError);
+    const nan = values.slice();
+    nan[3] = Number.NaN;
+    expect(() => be.spaceTimeEncode(nan, valid, Uint32Array.from(counts), 1, SCALE, MAX)).toThrow(CoreError);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROWS_PER_PAGE, RowStore, SAMPLE_SCALE } from '../../src/flow/row-store.js';
+import { MAX_CODE, ROWS_PER_PAGE, RowStore, SAMPLE_SCALE } from '../../src/flow/row-store.js';
 
 describe('RowStore (paged space-time rows)', () => {
   it('keeps rows and gaps in order across page boundaries, each row its own values', () => {
@@ -39,5 +39,16 @@ describe('RowStore (paged space-time rows)', () => {
     expect(r[4]).toBeCloseTo(32767 / SAMPLE_SCALE, 6);
     expect(r[5]).toBeCloseTo(-32767 / SAMPLE_SCALE, 6);
     expect(() => st.push(new Float32Array(5))).toThrow(RangeError);
+  });
+
+  it('pushCodes stores a row already encoded exactly as push stores its values', () => {
+    const w = 7;
+    const a = new RowStore(w), b = new RowStore(w);
+    const row = Float32Array.from([0.015625, -0.015625, 2.5 / 32, 100.01, Number.NaN, 5000, -5000]);
+    a.push(row);
+    const codes = Int16Array.from([9, ...Array.from(row, (v) => (Number.isNaN(v) ? -MAX_CODE - 1 : Math.max(-MAX_CODE, Math.min(MAX_CODE, Math.round(v * SAMPLE_SCALE))))), 9]);
+    b.pushCodes(codes, 1);
+    expect(Array.from(b.row(0)!)).toEqual(Array.from(a.row(0)!));
+    expect(() => b.pushCodes(codes, 3)).toThrow(RangeError);
   });
 });
