@@ -80,39 +80,18 @@ export class RowStore {
   /** Row t, decoded into a new array, or null for a gap. */
   row(t: number): Float32Array | null {
     if (t < 0 || t >= this.count || this.present[t] === 0) return null;
-    const out = new Float32Array(this.width);
-    this.decode(t, out);
-    return out;
-  }
-
-  /** Row t (present) into out. */
-  private decode(t: number, out: Float32Array): void {
     const p = this.pages[Math.floor(t / ROWS_PER_PAGE)]!;
     const o = (t % ROWS_PER_PAGE) * this.width;
+    const out = new Float32Array(this.width);
     for (let i = 0; i < this.width; i++) {
       const q = p[o + i]!;
       out[i] = q === NAN_CODE ? Number.NaN : q / SAMPLE_SCALE;
     }
+    return out;
   }
 
-  /**
-   * Every row decoded (null for gaps): the shape the estimator reads. The rows are views into
-   * one buffer (one allocation per path, not one per row: the estimator reads a clip's rows of
-   * every path at once).
-   */
+  /** Every row decoded (null for gaps): the shape the estimator reads. */
   rows(): (Float32Array | null)[] {
-    const w = this.width;
-    const all = new Float32Array(this.count * w);
-    const out: (Float32Array | null)[] = new Array<Float32Array | null>(this.count);
-    for (let t = 0; t < this.count; t++) {
-      if (this.present[t] === 0) {
-        out[t] = null;
-        continue;
-      }
-      const row = all.subarray(t * w, (t + 1) * w);
-      this.decode(t, row);
-      out[t] = row;
-    }
-    return out;
+    return Array.from({ length: this.count }, (_, t) => this.row(t));
   }
 }
