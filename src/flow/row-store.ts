@@ -17,7 +17,8 @@
  * so 1/SAMPLE_SCALE = 1/32 resolves 0.03 of a grey level at a frame mean of 100: its rounding
  * error (SD 0.009) is two orders below the sensor noise of one sample (≥ 1 in these units).
  * Values beyond ±1023 (a frame darker than 25 grey on average) are clamped; a sample outside
- * the frame (NaN) is stored as NAN_CODE.
+ * the frame is stored as NAN_CODE. The codes are made in the core, every path of a frame in one
+ * call (CoreBackend.spaceTimeEncode); the store only keeps and decodes them.
  */
 
 /** Rows per page: large enough that page objects are few, small enough that the last page wastes little. */
@@ -47,25 +48,10 @@ export class RowStore {
     this.count++;
   }
 
-  /** Appends a row of `width` values (NaN: no sample), stored to 1/SAMPLE_SCALE. */
-  push(values: Float32Array): void {
-    if (values.length !== this.width) throw new RangeError(`row of ${values.length} values, store of ${this.width}`);
-    const t = this.count;
-    const page = Math.floor(t / ROWS_PER_PAGE);
-    if (page === this.pages.length) this.pages.push(new Int16Array(ROWS_PER_PAGE * this.width));
-    const p = this.pages[page]!;
-    const o = (t % ROWS_PER_PAGE) * this.width;
-    for (let i = 0; i < this.width; i++) {
-      const v = values[i]!;
-      p[o + i] = Number.isNaN(v) ? NAN_CODE : Math.max(-MAX_CODE, Math.min(MAX_CODE, Math.round(v * SAMPLE_SCALE)));
-    }
-    this.present.push(1);
-    this.count++;
-  }
-
   /**
-   * Appends a row already encoded (codes[from … from + width), as CoreBackend.spaceTimeEncode
-   * gives them with SAMPLE_SCALE and MAX_CODE): the same row as push() of the values.
+   * Appends a row already encoded: codes[from … from + width), as CoreBackend.spaceTimeEncode
+   * gives them with SAMPLE_SCALE and MAX_CODE (value × SAMPLE_SCALE rounded half up, clamped
+   * to ±MAX_CODE, a missing sample −MAX_CODE − 1).
    */
   pushCodes(codes: Int16Array, from: number): void {
     if (from < 0 || from + this.width > codes.length) throw new RangeError(`codes ${from}…${from + this.width} outside an array of ${codes.length}`);

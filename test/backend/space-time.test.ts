@@ -101,9 +101,10 @@ describe.skipIf(native === undefined)('spaceTimeSample: native vs wasm bitwise p
 });
 
 /**
- * spaceTimeEncode against the TypeScript encoding it replaced in the measurer: per sample the
- * row ((l + r) / 2)·k and the noise reference (l − r)·k, each as a Float32Array element, then
- * RowStore.push's code (× SAMPLE_SCALE, Math.round, clamp ±MAX_CODE, NaN → −MAX_CODE − 1).
+ * spaceTimeEncode against the TypeScript encoding it replaced (the measurer's pairing and
+ * RowStore.push, both removed): per sample the row ((l + r) / 2)·k and the noise reference
+ * (l − r)·k, each as a Float32Array element, then its code (× SAMPLE_SCALE, Math.round, clamp
+ * ±MAX_CODE, NaN → −MAX_CODE − 1).
  */
 describe('spaceTimeEncode: the flow stage\'s 16-bit row codes', () => {
   const SCALE = 32;

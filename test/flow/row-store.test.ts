@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadBackend } from '../../src/backend/index.js';
 import { MAX_CODE, ROWS_PER_PAGE, RowStore, SAMPLE_SCALE } from '../../src/flow/row-store.js';
 
 describe('RowStore (paged space-time rows)', () => {
@@ -11,9 +12,9 @@ describe('RowStore (paged space-time rows)', () => {
         st.pushGap();
         continue;
       }
-      const r = new Float32Array(w);
-      for (let i = 0; i < w; i++) r[i] = t * 5 + i / 4; // within range, exact at 1/32
-      st.push(r);
+      const codes = new Int16Array(w);
+      for (let i = 0; i < w; i++) codes[i] = (t * 5 + i / 4) * SAMPLE_SCALE; // within range, exact at 1/32
+      st.pushCodes(codes, 0);
     }
     expect(st.length).toBe(n);
     const rows = st.rows();
@@ -30,25 +31,24 @@ describe('RowStore (paged space-time rows)', () => {
     expect(st.row(n)).toBeNull();
   });
 
-  it('stores samples to 1/SAMPLE_SCALE (rounding error ≤ half a step), NaN as NaN, and clamps beyond the range', () => {
-    const st = new RowStore(6);
-    st.push(Float32Array.from([100.01, -3.3333, 0.015625, Number.NaN, 5000, -5000]));
+  it('decodes the core\'s codes (spaceTimeEncode) to the samples within half a step, a missing sample as NaN, clamped beyond the range', () => {
+    const core = loadBackend();
+    const v = [100.01, -3.3333, 0.015625, 7, 5000, -5000];
+    // Both lines equal: row = v (gain 1), noise reference 0; sample 3's right line not valid.
+    const values = Float32Array.from([...v, ...v]);
+    const valid = new Uint8Array(12).fill(1);
+    valid[6 + 3] = 0;
+    const { rows, diffs } = core.spaceTimeEncode(values, valid, Uint32Array.of(6), 1, SAMPLE_SCALE, MAX_CODE);
+    const st = new RowStore(6), sd = new RowStore(6);
+    st.pushCodes(rows, 0);
+    sd.pushCodes(diffs, 0);
     const r = st.row(0)!;
-    for (const [i, v] of [[0, 100.01], [1, -3.3333], [2, 0.015625]] as const) expect(Math.abs(r[i]! - v)).toBeLessThanOrEqual(0.5 / SAMPLE_SCALE + 1e-6);
+    for (const i of [0, 1, 2]) expect(Math.abs(r[i]! - v[i]!)).toBeLessThanOrEqual(0.5 / SAMPLE_SCALE + 1e-6);
     expect(Number.isNaN(r[3]!)).toBe(true);
-    expect(r[4]).toBeCloseTo(32767 / SAMPLE_SCALE, 6);
-    expect(r[5]).toBeCloseTo(-32767 / SAMPLE_SCALE, 6);
-    expect(() => st.push(new Float32Array(5))).toThrow(RangeError);
-  });
-
-  it('pushCodes stores a row already encoded exactly as push stores its values', () => {
-    const w = 7;
-    const a = new RowStore(w), b = new RowStore(w);
-    const row = Float32Array.from([0.015625, -0.015625, 2.5 / 32, 100.01, Number.NaN, 5000, -5000]);
-    a.push(row);
-    const codes = Int16Array.from([9, ...Array.from(row, (v) => (Number.isNaN(v) ? -MAX_CODE - 1 : Math.max(-MAX_CODE, Math.min(MAX_CODE, Math.round(v * SAMPLE_SCALE))))), 9]);
-    b.pushCodes(codes, 1);
-    expect(Array.from(b.row(0)!)).toEqual(Array.from(a.row(0)!));
-    expect(() => b.pushCodes(codes, 3)).toThrow(RangeError);
+    expect(Number.isNaN(sd.row(0)![3]!)).toBe(true);
+    expect(r[4]).toBeCloseTo(MAX_CODE / SAMPLE_SCALE, 6);
+    expect(r[5]).toBeCloseTo(-MAX_CODE / SAMPLE_SCALE, 6);
+    expect(Array.from(sd.row(0)!).filter((x, i) => i !== 3)).toEqual([0, 0, 0, 0, 0]);
+    expect(() => st.pushCodes(rows, 1)).toThrow(RangeError);
   });
 });
