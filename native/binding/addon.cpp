@@ -342,12 +342,12 @@ Napi::Value SkeletonGraph(const Napi::CallbackInfo& info) {
 
 Napi::Value SpaceTimeSample(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int32_t w, h;
+  int32_t w, h, max_side;
   if (!is_typed(info[0], napi_uint8_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h) ||
       !info[3].IsNumber() || !info[4].IsNumber() || !is_typed(info[5], napi_float64_array) ||
       !is_typed(info[6], napi_float64_array) || !is_typed(info[7], napi_float64_array) ||
-      !info[8].IsNumber())
-    return throw_type(env, "spaceTimeSample(frame: Uint8Array, width, height, dx, dy, points: Float64Array, normals: Float64Array, halfWidths: Float64Array, acrossStepPx)");
+      !info[8].IsNumber() || !get_i32(info, 9, &max_side))
+    return throw_type(env, "spaceTimeSample(frame: Uint8Array, width, height, dx, dy, points: Float64Array, normals: Float64Array, halfWidths: Float64Array, acrossStepPx, maxSideTaps)");
   Napi::Uint8Array frame = info[0].As<Napi::Uint8Array>();
   Napi::Float64Array pts = info[5].As<Napi::Float64Array>();
   Napi::Float64Array nrm = info[6].As<Napi::Float64Array>();
@@ -359,7 +359,7 @@ Napi::Value SpaceTimeSample(const Napi::CallbackInfo& info) {
       frame.Data(), len32(frame.ElementLength()), w, h, info[3].As<Napi::Number>().DoubleValue(),
       info[4].As<Napi::Number>().DoubleValue(), pts.Data(), len32(pts.ElementLength()), nrm.Data(),
       len32(nrm.ElementLength()), hw.Data(), len32(m), info[8].As<Napi::Number>().DoubleValue(),
-      out.Data(), len32(m), valid.Data(), len32(m));
+      max_side, out.Data(), len32(m), valid.Data(), len32(m));
   if (st != HVM_OK) return throw_status(env, st);
   Napi::Object o = Napi::Object::New(env);
   o.Set("values", out);

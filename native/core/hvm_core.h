@@ -233,7 +233,9 @@ int32_t hvm_skeleton_graph(const uint8_t* skel, uint32_t skel_len, int32_t width
  * points P_i (points = x0,y0,x1,y1,... reference px, 2m values), with unit normal n_i
  * (normals, 2m values, each component in [-1, 1]) and half-width hw_i (half_widths, m values,
  * 0 <= hw <= HVM_MAX_HALF_WIDTH_PX), out[i] = mean over j = -K..K (K = floor(hw_i / step)) of
- * bilinear(frame, P_i + (dx, dy) + j*step*n_i), (dx, dy) the frame's content shift as
+ * bilinear(frame, P_i + (dx, dy) + j*step*n_i); when max_side_taps > 0 and K exceeds it,
+ * K = max_side_taps taps a side at hw_i / K apart instead (max_side_taps >= 0; 0: no cap).
+ * (dx, dy) is the frame's content shift as
  * hvm_phase_correlate reports it (a tissue point P is seen at P + (dx, dy)). valid[i] = 1 when
  * every tap lies inside the frame, else 0 and out[i] = 0. HVM_MIN_ACROSS_STEP_PX <= step <=
  * HVM_MAX_HALF_WIDTH_PX; coordinates and shifts finite, |.| <= HVM_MAX_SHIFT_PX. */
@@ -241,8 +243,8 @@ int32_t hvm_space_time_sample(const uint8_t* frame, uint32_t frame_len, int32_t 
                               int32_t height, double dx, double dy, const double* points,
                               uint32_t points_len, const double* normals, uint32_t normals_len,
                               const double* half_widths, uint32_t half_widths_len,
-                              double across_step_px, float* out, uint32_t out_len,
-                              uint8_t* valid, uint32_t valid_len);
+                              double across_step_px, int32_t max_side_taps, float* out,
+                              uint32_t out_len, uint8_t* valid, uint32_t valid_len);
 
 /* One frame's STD rows as 16-bit codes (src/flow/row-store.ts): `values`/`valid` as
  * hvm_space_time_sample gives them for `paths` paths laid one after another, each as its left

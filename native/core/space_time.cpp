@@ -15,8 +15,10 @@
 // frame's content shift against the reference (frame(x, y) = reference(x − dx, y − dy), the
 // convention of hvm_phase_correlate / hvm_shift_accumulate), the tissue point P is seen at
 // P + (dx, dy) in the frame, so
-//   out[i] = mean over j = −K..K of bilinear(frame, P_i + (dx, dy) + j·step·n_i),
-//   K = floor(hw_i / step),
+//   out[i] = mean over j = −K..K of bilinear(frame, P_i + (dx, dy) + j·s_i·n_i),
+//   K = floor(hw_i / step), s_i = step; with max_side_taps > 0 and K above it,
+//   K = max_side_taps and s_i = hw_i / K (the same band ±hw_i, fewer taps: a wide vessel's
+//   average does not need two taps a pixel, and wide paths were most of the taps),
 // and valid[i] = 1 when every tap of every across sample lies inside the frame (out[i] = 0 and
 // valid[i] = 0 otherwise: never a NaN in an output).
 //
@@ -59,7 +61,8 @@ extern "C" int32_t hvm_space_time_sample(const uint8_t* frame, uint32_t frame_le
                                          const double* points, uint32_t points_len,
                                          const double* normals, uint32_t normals_len,
                                          const double* half_widths, uint32_t half_widths_len,
-                                         double across_step_px, float* out, uint32_t out_len,
+                                         double across_step_px, int32_t max_side_taps,
+                                         float* out, uint32_t out_len,
                                          uint8_t* valid, uint32_t valid_len) {
   uint32_t n = 0;
   int32_t st = hvm::check_dims(width, height, &n);
@@ -75,6 +78,7 @@ extern "C" int32_t hvm_space_time_sample(const uint8_t* frame, uint32_t frame_le
   if (!finite_in(dx, HVM_MAX_SHIFT_PX) || !finite_in(dy, HVM_MAX_SHIFT_PX)) return HVM_E_BAD_ARGUMENT;
   if (!(across_step_px >= HVM_MIN_ACROSS_STEP_PX && across_step_px <= HVM_MAX_HALF_WIDTH_PX))
     return HVM_E_BAD_ARGUMENT;
+  if (max_side_taps < 0) return HVM_E_BAD_ARGUMENT;
   for (uint32_t i = 0; i < m; ++i) {
     if (!finite_in(points[2 * i], HVM_MAX_SHIFT_PX) || !finite_in(points[2 * i + 1], HVM_MAX_SHIFT_PX))
       return HVM_E_BAD_ARGUMENT;
@@ -87,11 +91,16 @@ extern "C" int32_t hvm_space_time_sample(const uint8_t* frame, uint32_t frame_le
     const double px = points[2 * i] + dx, py = points[2 * i + 1] + dy;
     const double nx = normals[2 * i], ny = normals[2 * i + 1];
     // K = floor(hw / step) <= HVM_MAX_HALF_WIDTH_PX / HVM_MIN_ACROSS_STEP_PX: the cast is defined.
-    const int64_t K = static_cast<int64_t>(half_widths[i] / across_step_px);
+    int64_t K = static_cast<int64_t>(half_widths[i] / across_step_px);
+    double step = across_step_px;
+    if (max_side_taps > 0 && K > max_side_taps) {
+      K = max_side_taps;
+      step = half_widths[i] / static_cast<double>(K);
+    }
     double sum = 0.0;
     bool ok = true;
     for (int64_t j = -K; j <= K && ok; ++j) {
-      const double o = static_cast<double>(j) * across_step_px;
+      const double o = static_cast<double>(j) * step;
       double v = 0.0;
       ok = bilinear(frame, W, H, px + o * nx, py + o * ny, &v);
       sum += v;

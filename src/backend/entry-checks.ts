@@ -165,7 +165,7 @@ export function checkSkeletonGraph(backend: BackendName, skeleton: Uint8Array, w
   expectDims(op, backend, width, height);
 }
 
-export function checkSpaceTimeSample(backend: BackendName, frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number): void {
+export function checkSpaceTimeSample(backend: BackendName, frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number, maxSideTaps: number): void {
   const op = 'spaceTimeSample';
   expectArray(op, 'frame', frame, Uint8Array);
   expectDims(op, backend, width, height);
@@ -175,6 +175,7 @@ export function checkSpaceTimeSample(backend: BackendName, frame: Uint8Array, wi
   expectArray(op, 'normals', normals, Float64Array);
   expectArray(op, 'halfWidthsPx', halfWidthsPx, Float64Array);
   expectNumber(op, 'acrossStepPx', acrossStepPx);
+  if (!(Number.isInteger(maxSideTaps) && maxSideTaps >= 0 && maxSideTaps <= 0x7fffffff)) throw new CoreArgumentError(op, `maxSideTaps must be an integer ≥ 0, got ${maxSideTaps}`);
 }
 
 export function checkSpaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain: number, sampleScale: number, maxCode: number): void {

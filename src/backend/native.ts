@@ -42,7 +42,7 @@ interface Addon {
   skeletonGraph(skel: Uint8Array, w: number, h: number): SkeletonGraph;
   gridCrossings(xy: Float64Array, x: number, y: number, w: number, h: number, band: number): Uint32Array;
   shiftAccumulateMoments(acc: Float64Array, momentAcc: Float64Array, momentSq: Float64Array, count: Uint32Array, frame: Uint8Array, w: number, h: number, dx: number, dy: number, gain: number): void;
-  spaceTimeSample(frame: Uint8Array, w: number, h: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidths: Float64Array, step: number): SpaceTimeSamples;
+  spaceTimeSample(frame: Uint8Array, w: number, h: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidths: Float64Array, step: number, maxSideTaps: number): SpaceTimeSamples;
   coreVersion: string;
   simd: boolean;
 }
@@ -197,10 +197,10 @@ export class NativeBackend implements CoreBackend {
     return this.call(op, () => this.addon.gridCrossings(xy, x, y, width, height, bandPx));
   }
 
-  spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number): SpaceTimeSamples {
+  spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number, maxSideTaps = 0): SpaceTimeSamples {
     const op = 'spaceTimeSample';
-    checkSpaceTimeSample(this.name, frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx);
-    return this.call(op, () => this.addon.spaceTimeSample(frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx));
+    checkSpaceTimeSample(this.name, frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx, maxSideTaps);
+    return this.call(op, () => this.addon.spaceTimeSample(frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx, maxSideTaps));
   }
 
   spaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain: number, sampleScale: number, maxCode: number): SpaceTimeCodes {

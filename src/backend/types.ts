@@ -244,9 +244,11 @@ export interface CoreBackend {
    * half-width hw (halfWidthsPx, one per point), the mean over j = −K…K (K = ⌊hw / step⌋) of
    * the bilinear sample of `frame` at P + (dx, dy) + j·step·n, (dx, dy) the frame's content
    * shift (a tissue point P of the reference is seen at P + (dx, dy)). valid = 0 (value 0)
-   * where a tap leaves the frame. 0.05 ≤ acrossStepPx ≤ 1000, 0 ≤ hw ≤ 1000.
+   * where a tap leaves the frame. 0.05 ≤ acrossStepPx ≤ 1000, 0 ≤ hw ≤ 1000. maxSideTaps
+   * (integer ≥ 0, default 0: no cap): where K would exceed it, K = maxSideTaps taps a side at
+   * hw / K apart — the same band, fewer taps.
    */
-  spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number): SpaceTimeSamples;
+  spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number, maxSideTaps?: number): SpaceTimeSamples;
 
   /**
    * spaceTimeSample's output for paths laid one after another (each its left line of counts[p]

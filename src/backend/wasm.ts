@@ -49,7 +49,7 @@ interface CoreExports {
   hvm_skeleton_graph(skel: number, skelLen: number, w: number, h: number, pixels: number, pixelsCap: number, offsets: number, offsetsCap: number, flags: number, flagsCap: number, counts: number): number;
   hvm_grid_crossings(xy: number, xyLen: number, x: number, y: number, w: number, h: number, band: number, counts: number, countsLen: number): number;
   hvm_shift_accumulate_moments(acc: number, accLen: number, mo: number, moLen: number, sq: number, sqLen: number, count: number, countLen: number, frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, gain: number): number;
-  hvm_space_time_sample(frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, points: number, pointsLen: number, normals: number, normalsLen: number, hw: number, hwLen: number, step: number, out: number, outLen: number, valid: number, validLen: number): number;
+  hvm_space_time_sample(frame: number, frameLen: number, w: number, h: number, dx: number, dy: number, points: number, pointsLen: number, normals: number, normalsLen: number, hw: number, hwLen: number, step: number, maxSideTaps: number, out: number, outLen: number, valid: number, validLen: number): number;
   hvm_refine_shift(ref: number, refLen: number, mov: number, movLen: number, inner: number, innerLen: number, taps: number, tapsLen: number, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number, out: number, outLen: number): number;
   hvm_registration_residual(ref: number, refLen: number, mov: number, movLen: number, inner: number, innerLen: number, taps: number, tapsLen: number, w: number, h: number, dx: number, dy: number, out: number, outLen: number): number;
   hvm_pooled_ncc(a: number, aLen: number, b: number, bLen: number, pairs: number, len: number, lo: number, hi: number, out: number, outLen: number): number;
@@ -413,9 +413,9 @@ export class WasmBackend implements CoreBackend {
     });
   }
 
-  spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number): SpaceTimeSamples {
+  spaceTimeSample(frame: Uint8Array, width: number, height: number, dx: number, dy: number, points: Float64Array, normals: Float64Array, halfWidthsPx: Float64Array, acrossStepPx: number, maxSideTaps = 0): SpaceTimeSamples {
     const op = 'spaceTimeSample';
-    checkSpaceTimeSample(this.name, frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx);
+    checkSpaceTimeSample(this.name, frame, width, height, dx, dy, points, normals, halfWidthsPx, acrossStepPx, maxSideTaps);
     return this.call(op, (ex, a) => {
       const f = a.copyIn(frame);
       const p = a.copyIn(points);
@@ -425,7 +425,7 @@ export class WasmBackend implements CoreBackend {
       const o = a.alloc(m * 4);
       const v = a.alloc(m);
       this.check(op, ex.hvm_space_time_sample(f, len32(frame.length), width, height, dx, dy, p, len32(points.length), n, len32(normals.length),
-        hw, len32(m), acrossStepPx, o, len32(m), v, len32(m)));
+        hw, len32(m), acrossStepPx, maxSideTaps, o, len32(m), v, len32(m)));
       return {
         values: new Float32Array(ex.memory.buffer.slice(o, o + m * 4)),
         valid: new Uint8Array(ex.memory.buffer.slice(v, v + m)),

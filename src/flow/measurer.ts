@@ -166,13 +166,13 @@ export function createFlowMeasurer(paths: FlowPath[], o: FlowMeasurerOptions): F
         }
       };
       if (!interlaced) {
-        const { values, valid } = o.core.spaceTimeSample(f.data, o.width, o.height, f.dx, f.dy, points, normals, halfWidths, p.acrossStepPx);
+        const { values, valid } = o.core.spaceTimeSample(f.data, o.width, o.height, f.dx, f.dy, points, normals, halfWidths, p.acrossStepPx, p.acrossMaxSideTaps);
         addRows(values, valid);
         return;
       }
       for (const q of fieldOrder) {
         const { img, h } = field(f.data, q);
-        const { values, valid } = o.core.spaceTimeSample(img, o.width, h, f.dx, (f.dy - q) / 2, fieldPoints, fieldNormals, halfWidths, p.acrossStepPx);
+        const { values, valid } = o.core.spaceTimeSample(img, o.width, h, f.dx, (f.dy - q) / 2, fieldPoints, fieldNormals, halfWidths, p.acrossStepPx, p.acrossMaxSideTaps);
         addRows(values, valid);
       }
     },

@@ -43,6 +43,25 @@ describe.each(backends.map((b) => [b.name, b] as const))('spaceTimeSample on %s'
     expect(r.values[1]).toBe(0);
   });
 
+  test('a cap on the taps a side spreads them over the same band (exact)', () => {
+    // Normal (1, 0) at (1.5, 1), hw 1, step 0.5: five taps at x = 0.5 … 2.5; with cap 1, three
+    // at 0.5, 1.5, 2.5 (hw / 1 apart). The frame is 10·x + 1 along y = 1.
+    const capped = be.spaceTimeSample(frame, W, H, 0, 0, f64(1.5, 1), f64(1, 0), f64(1), 0.5, 1);
+    expect(capped.valid[0]).toBe(1);
+    expect(capped.values[0]).toBe((6 + 16 + 26) / 3);
+    const uncapped = be.spaceTimeSample(frame, W, H, 0, 0, f64(1.5, 1), f64(1, 0), f64(1), 0.5);
+    expect(uncapped.values[0]).toBeCloseTo(16, 12);
+    // The capped taps reach ±hw, the uncapped ±K·step: at x = 2 with hw 1.2 (K = 2), the
+    // uncapped taps 1 … 3 stay inside the 4-px-wide frame, the capped ones (0.8, 2, 3.2) do not.
+    expect(be.spaceTimeSample(frame, W, H, 0, 0, f64(2, 1), f64(1, 0), f64(1.2), 0.5).valid[0]).toBe(1);
+    expect(be.spaceTimeSample(frame, W, H, 0, 0, f64(2, 1), f64(1, 0), f64(1.2), 0.5, 1).valid[0]).toBe(0);
+    // K below the cap: the cap changes nothing.
+    const under = be.spaceTimeSample(frame, W, H, 0, 0, f64(1.5, 1), f64(1, 0), f64(1), 0.5, 8);
+    expectSameBytes(under.values, uncapped.values, 'cap above K');
+    expect(() => be.spaceTimeSample(frame, W, H, 0, 0, f64(1.5, 1), f64(1, 0), f64(1), 0.5, -1)).toThrow();
+    expect(() => be.spaceTimeSample(frame, W, H, 0, 0, f64(1.5, 1), f64(1, 0), f64(1), 0.5, 1.5)).toThrow();
+  });
+
   test('bad arguments are rejected with status codes', () => {
     expect(() => be.spaceTimeSample(frame, W, H, 0, 0, f64(1), f64(0, 1), f64(0), 0.5)).toThrow(CoreError);
     expect(() => be.spaceTimeSample(frame, W, H, Number.NaN, 0, f64(1, 1), f64(0, 1), f64(0), 0.5)).toThrow(CoreError);
@@ -73,8 +92,8 @@ describe.skipIf(native === undefined)('spaceTimeSample: native vs wasm bitwise p
         nrm[2 * i + 1] = Math.sin(a);
         hw[i] = i % 7 === 0 ? 0 : 6 * r();
       }
-      for (const [dx, dy, step] of [[0, 0, 0.5], [0.37, -1.91, 0.5], [-12.5, 3.25, 0.3], [1e6, 0, 1]] as const) {
-        const res = onBoth((b) => b.spaceTimeSample(frame, w, h, dx, dy, pts, nrm, hw, step));
+      for (const [dx, dy, step, cap] of [[0, 0, 0.5, 0], [0.37, -1.91, 0.5, 4], [-12.5, 3.25, 0.3, 2], [1e6, 0, 1, 0]] as const) {
+        const res = onBoth((b) => b.spaceTimeSample(frame, w, h, dx, dy, pts, nrm, hw, step, cap));
         expect(res).toBeDefined();
         const [a, b] = res!;
         expectSameBytes(a.values, b.values, `values ${w}x${h} shift ${dx},${dy}`);
