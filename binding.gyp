@@ -13,6 +13,7 @@
         'native/core/accumulate.cpp',
         'native/core/detmath_eval.cpp',
         'native/core/fft.cpp',
+        'native/core/frame_sharpness.cpp',
         'native/core/frame_stats.cpp',
         'native/core/gaussian_blur.cpp',
         'native/core/phase_correlate.cpp',

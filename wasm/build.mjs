@@ -35,6 +35,7 @@ const SOURCES = [...CORE_SOURCES, 'wasm/trap_hook.cpp'];
 // wasm-only hook that traps on purpose so the host's trap recovery can be tested.
 const EXPORTS = [
   'hvm_frame_stats',
+  'hvm_frame_sharpness',
   'hvm_gaussian_blur',
   'hvm_accumulate_frame',
   'hvm_phase_correlate',

@@ -99,6 +99,18 @@ Napi::Object PhaseResult(Napi::Env env, const hvm_phase_result_t& r) {
   return o;
 }
 
+Napi::Value FrameSharpness(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t w, h;
+  if (!is_typed(info[0], napi_uint8_array) || !get_i32(info, 1, &w) || !get_i32(info, 2, &h))
+    return throw_type(env, "frameSharpness(frame: Uint8Array, width, height)");
+  Napi::Uint8Array frame = info[0].As<Napi::Uint8Array>();
+  double s = 0.0;
+  const int32_t st = hvm_frame_sharpness(frame.Data(), len32(frame.ElementLength()), w, h, &s);
+  if (st != HVM_OK) return throw_status(env, st);
+  return Napi::Number::New(env, s);
+}
+
 Napi::Value PhaseReference(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t w, h;
@@ -529,6 +541,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gaussianBlur", Napi::Function::New(env, GaussianBlur, "gaussianBlur"));
   exports.Set("accumulateFrame", Napi::Function::New(env, AccumulateFrame, "accumulateFrame"));
   exports.Set("phaseCorrelate", Napi::Function::New(env, PhaseCorrelate, "phaseCorrelate"));
+  exports.Set("frameSharpness", Napi::Function::New(env, FrameSharpness, "frameSharpness"));
   exports.Set("phaseReference", Napi::Function::New(env, PhaseReference, "phaseReference"));
   exports.Set("phaseCorrelateReference", Napi::Function::New(env, PhaseCorrelateReference, "phaseCorrelateReference"));
   exports.Set("refineShift", Napi::Function::New(env, RefineShift, "refineShift"));

@@ -31,6 +31,18 @@ inline int32_t check_len(uint32_t len, uint32_t n) {
   return len == n ? HVM_OK : HVM_E_BUFFER_SIZE;
 }
 
+// The preamble of an entry point reading one whole frame into one result: dimensions, then
+// the frame's length, then the pointers. Lengths before pointers: an empty JS array may
+// arrive as NULL on one host and as a valid pointer on the other, and both must report the
+// same status.
+inline int32_t check_frame(int32_t width, int32_t height, uint32_t frame_len, const void* frame,
+                           const void* out, uint32_t* n) {
+  int32_t st = check_dims(width, height, n);
+  if (st != HVM_OK) return st;
+  if ((st = check_len(frame_len, *n)) != HVM_OK) return st;
+  return frame == nullptr || out == nullptr ? HVM_E_NULL_POINTER : HVM_OK;
+}
+
 // True when every sample is finite. Non-finite input is rejected rather than propagated
 // because NaN payload bits are the one thing IEEE leaves to the hardware.
 // Exponent all-ones <=> NaN or Inf. Integer test: no FP compare, vectorises well.

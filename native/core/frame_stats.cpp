@@ -16,12 +16,8 @@
 extern "C" int32_t hvm_frame_stats(const uint8_t* frame, uint32_t frame_len, int32_t width,
                                    int32_t height, hvm_frame_stats_t* out) {
   uint32_t n = 0;
-  int32_t st = hvm::check_dims(width, height, &n);
+  const int32_t st = hvm::check_frame(width, height, frame_len, frame, out, &n);
   if (st != HVM_OK) return st;
-  // Lengths before pointers: an empty JS array may arrive as NULL on one host and as a
-  // valid pointer on the other, and both must report the same status.
-  if ((st = hvm::check_len(frame_len, n)) != HVM_OK) return st;
-  if (frame == nullptr || out == nullptr) return HVM_E_NULL_POINTER;
 
   uint32_t sub[4][256];
   memset(sub, 0, sizeof sub);

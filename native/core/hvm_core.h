@@ -66,6 +66,12 @@ typedef struct hvm_phase_result_t {
 int32_t hvm_frame_stats(const uint8_t* frame, uint32_t frame_len, int32_t width,
                         int32_t height, hvm_frame_stats_t* out);
 
+/* Sharpness of an 8-bit frame for motion-blur detection (frame_sharpness.cpp): the mean
+ * squared central-difference gradient of its 2x2-binned image over the squared mean of that
+ * image; 0 for a frame under 6x6 px or an all-black one. */
+int32_t hvm_frame_sharpness(const uint8_t* frame, uint32_t frame_len, int32_t width,
+                            int32_t height, double* out);
+
 /* Separable Gaussian blur, radius ceil(3*sigma), clamped edges. sigma <= 0 copies.
  * dst may alias src. */
 int32_t hvm_gaussian_blur(const float* src, uint32_t src_len, int32_t width, int32_t height,

@@ -9,8 +9,8 @@ import { CoreArgumentError, CoreError, CoreStatus } from './errors.js';
 import { expectInt32, expectMask, expectUint32, resolveVesselnessOptions, sigmasArray } from './segment-args.js';
 import type { PhaseReference, RefineShiftOptions, VesselnessOptions } from './types.js';
 
-export function checkFrameStats(backend: BackendName, frame: Uint8Array, width: number, height: number): void {
-  const op = 'frameStats';
+/** A whole 8-bit frame (frameStats, frameSharpness). */
+export function checkFrameStats(backend: BackendName, frame: Uint8Array, width: number, height: number, op = 'frameStats'): void {
   expectArray(op, 'frame', frame, Uint8Array);
   expectDims(op, backend, width, height);
 }

@@ -23,6 +23,7 @@ interface Addon {
   accumulateFrame(acc: Float64Array, frame: Uint8Array, w: number, h: number): void;
   phaseCorrelate(a: Float32Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
   phaseReference(a: Float32Array, w: number, h: number): Float64Array;
+  frameSharpness(frame: Uint8Array, w: number, h: number): number;
   spaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain: number, sampleScale: number, maxCode: number): SpaceTimeCodes;
   phaseCorrelateReference(spectrum: Float64Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
   refineShift(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number): RefinedShift;
@@ -92,6 +93,12 @@ export class NativeBackend implements CoreBackend {
     const op = 'phaseCorrelate';
     checkPhaseCorrelate(this.name, reference, moving, width, height);
     return this.call(op, () => this.addon.phaseCorrelate(reference, moving, width, height));
+  }
+
+  frameSharpness(frame: Uint8Array, width: number, height: number): number {
+    const op = 'frameSharpness';
+    checkFrameStats(this.name, frame, width, height, op);
+    return this.call(op, () => this.addon.frameSharpness(frame, width, height));
   }
 
   phaseReference(reference: Float32Array, width: number, height: number): PhaseReference {

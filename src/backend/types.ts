@@ -132,6 +132,13 @@ export interface CoreBackend {
   phaseCorrelate(reference: Float32Array, moving: Float32Array, width: number, height: number): PhaseCorrelation;
 
   /**
+   * Sharpness of an 8-bit frame for motion-blur detection (src/quality/frame-sharpness.ts):
+   * mean squared central-difference gradient of the 2×2-binned frame over its squared mean;
+   * 0 below 6×6 px or for a black frame.
+   */
+  frameSharpness(frame: Uint8Array, width: number, height: number): number;
+
+  /**
    * phaseCorrelate in two steps, for many images against one reference: the reference's
    * spectrum once, then phaseCorrelateReference per image (one forward and one inverse
    * transform each, not two of each). The same result as phaseCorrelate, bit for bit.

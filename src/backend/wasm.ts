@@ -33,6 +33,7 @@ interface CoreExports {
   hvm_accumulate_frame(acc: number, accLen: number, frame: number, frameLen: number, w: number, h: number): number;
   hvm_phase_correlate(ref: number, refLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
   hvm_phase_spectrum_len(w: number, h: number): number;
+  hvm_frame_sharpness(frame: number, frameLen: number, w: number, h: number, out: number): number;
   hvm_space_time_encode(values: number, valuesLen: number, valid: number, validLen: number, counts: number, paths: number, gain: number, scale: number, maxCode: number, rows: number, rowsLen: number, diffs: number, diffsLen: number): number;
   hvm_phase_reference(ref: number, refLen: number, w: number, h: number, spec: number, specLen: number): number;
   hvm_phase_correlate_reference(spec: number, specLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
@@ -172,6 +173,17 @@ export class WasmBackend implements CoreBackend {
       this.check(op, ex.hvm_phase_correlate(r, len32(reference.length), m, len32(moving.length), width, height, out));
       const dv = new DataView(ex.memory.buffer, out, PHASE_RESULT_BYTES);
       return { dx: dv.getFloat64(0, true), dy: dv.getFloat64(8, true), peak: dv.getFloat64(16, true) };
+    });
+  }
+
+  frameSharpness(frame: Uint8Array, width: number, height: number): number {
+    const op = 'frameSharpness';
+    checkFrameStats(this.name, frame, width, height, op);
+    return this.call(op, (ex, a) => {
+      const f = a.copyIn(frame);
+      const out = a.alloc(8);
+      this.check(op, ex.hvm_frame_sharpness(f, len32(frame.length), width, height, out));
+      return new DataView(ex.memory.buffer, out, 8).getFloat64(0, true);
     });
   }
 

@@ -51,7 +51,7 @@ export function createQualityProbe(options: QualityProbeOptions): QualityProbe {
       const st = core.frameStats(frame, width, height);
       let saturatedPx = 0;
       for (let v = sat; v <= 255; v++) saturatedPx += st.histogram[v]!;
-      const sharpness = motion.status === 'duplicate' ? null : frameSharpness(frame, width, height);
+      const sharpness = motion.status === 'duplicate' ? null : frameSharpness(frame, width, height, core);
       frames.push({ index: motion.index, timeS: motion.timeS, mean: st.mean, saturatedPx, sharpness });
     },
     summary() {
