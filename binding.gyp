@@ -30,6 +30,7 @@
         'native/core/thinning.cpp',
         'native/core/space_time.cpp',
         'native/core/refine_shift.cpp',
+        'native/core/registration_image.cpp',
         'native/core/pooled_ncc.cpp',
         'native/core/screen_extrema.cpp',
         'native/binding/addon.cpp',

@@ -57,6 +57,7 @@ const EXPORTS = [
   'hvm_space_time_sample',
   'hvm_space_time_encode',
   'hvm_refine_shift',
+  'hvm_registration_image',
   'hvm_registration_residual',
   'hvm_pooled_ncc',
   'hvm_screen_extrema',

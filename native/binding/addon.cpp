@@ -99,6 +99,31 @@ Napi::Object PhaseResult(Napi::Env env, const hvm_phase_result_t& r) {
   return o;
 }
 
+Napi::Value RegistrationImage(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t fw, fh, x0, y0, f, w, h;
+  if (!is_typed(info[0], napi_uint8_array) || !get_i32(info, 1, &fw) || !get_i32(info, 2, &fh) ||
+      !get_i32(info, 3, &x0) || !get_i32(info, 4, &y0) || !get_i32(info, 5, &f) ||
+      !get_i32(info, 6, &w) || !get_i32(info, 7, &h) || !is_typed(info[8], napi_float32_array) ||
+      !is_typed(info[9], napi_float32_array) || !is_typed(info[10], napi_float32_array) ||
+      !info[11].IsNumber())
+    return throw_type(env, "registrationImage(frame: Uint8Array, frameWidth, frameHeight, x0, y0, factor, width, height, valid: Float32Array, validBlur: Float32Array, weight: Float32Array, sigmaBg)");
+  Napi::Uint8Array frame = info[0].As<Napi::Uint8Array>();
+  Napi::Float32Array valid = info[8].As<Napi::Float32Array>();
+  Napi::Float32Array vb = info[9].As<Napi::Float32Array>();
+  Napi::Float32Array wt = info[10].As<Napi::Float32Array>();
+  const size_t n = static_cast<size_t>(w > 0 && h > 0 ? static_cast<int64_t>(w) * h : 0);
+  if (n > 0x7fffffffu) return throw_status(env, HVM_E_TOO_LARGE);
+  Napi::Float32Array out = Napi::Float32Array::New(env, n);
+  const int32_t st = hvm_registration_image(
+      frame.Data(), len32(frame.ElementLength()), fw, fh, x0, y0, f, w, h, valid.Data(),
+      len32(valid.ElementLength()), vb.Data(), len32(vb.ElementLength()), wt.Data(),
+      len32(wt.ElementLength()), info[11].As<Napi::Number>().DoubleValue(), out.Data(),
+      static_cast<uint32_t>(n));
+  if (st != HVM_OK) return throw_status(env, st);
+  return out;
+}
+
 Napi::Value FrameSharpness(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t w, h;
@@ -541,6 +566,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gaussianBlur", Napi::Function::New(env, GaussianBlur, "gaussianBlur"));
   exports.Set("accumulateFrame", Napi::Function::New(env, AccumulateFrame, "accumulateFrame"));
   exports.Set("phaseCorrelate", Napi::Function::New(env, PhaseCorrelate, "phaseCorrelate"));
+  exports.Set("registrationImage", Napi::Function::New(env, RegistrationImage, "registrationImage"));
   exports.Set("frameSharpness", Napi::Function::New(env, FrameSharpness, "frameSharpness"));
   exports.Set("phaseReference", Napi::Function::New(env, PhaseReference, "phaseReference"));
   exports.Set("phaseCorrelateReference", Napi::Function::New(env, PhaseCorrelateReference, "phaseCorrelateReference"));

@@ -107,6 +107,17 @@ int32_t hvm_phase_correlate_reference(const double* spectrum, uint32_t spectrum_
                                       const float* moving, uint32_t moving_len, int32_t width,
                                       int32_t height, hvm_phase_result_t* out);
 
+/* The registration image of one frame (registration_image.cpp, src/analysis/
+ * registration-image.ts): the width x height grid of factor x factor box means whose block
+ * (0, 0) starts at frame px (x0, y0) (inside the frame), flattened by
+ * G_sigma_bg * (img * valid) / valid_blur and tapered by weight (all width*height). */
+int32_t hvm_registration_image(const uint8_t* frame, uint32_t frame_len, int32_t frame_width,
+                               int32_t frame_height, int32_t x0, int32_t y0, int32_t factor,
+                               int32_t width, int32_t height, const float* valid,
+                               uint32_t valid_len, const float* valid_blur,
+                               uint32_t valid_blur_len, const float* weight, uint32_t weight_len,
+                               double sigma_bg, float* out, uint32_t out_len);
+
 /* Lucas-Kanade refinement of a translation between two registration images (refine_shift.cpp):
  * from (dx0, dy0), Gauss-Newton steps on sum (moving(p + d) - reference(p))^2 over the pixels
  * marked 1 in `inner` whose moving-image position is marked 1 in `inner_taps` (all four

@@ -17,8 +17,8 @@
  *     mean of c — and the valid area is tapered to 0 over ~TAPER_SIGMA_PX at its edges so
  *     the cut does not become a static edge. The same weight is applied to every frame.
  *
- * Pure arithmetic on the caller's typed arrays (+ − × ÷ only) and core calls: results are
- * the same on both backends.
+ * The per-frame image is made in the core (native/core/registration_image.cpp, the same
+ * arithmetic this file did in TypeScript before, bit for bit); the geometry, once a clip, here.
  */
 import type { CoreBackend } from '../backend/types.js';
 import type { ScreenBorders, ScreenRect } from './stabilise-types.js';
@@ -141,61 +141,10 @@ function erode(m: Uint8Array, w: number, h: number, r: number): Uint8Array {
   return out;
 }
 
-/** Box-mean downsampling of the crop into a float image (grey levels). */
-export function downsample(frame: Uint8Array, g: RegistrationGeometry): Float32Array {
-  const { factor: f, width, height, x0, y0, frameWidth: fw } = g;
-  const out = new Float32Array(width * height);
-  if (f === 1) {
-    for (let v = 0; v < height; v++) {
-      const row = (y0 + v) * fw + x0;
-      for (let u = 0; u < width; u++) out[v * width + u] = frame[row + u]!;
-    }
-    return out;
-  }
-  if (f === 2) {
-    for (let v = 0; v < height; v++) {
-      const r0 = (y0 + 2 * v) * fw + x0, r1 = r0 + fw;
-      const o = v * width;
-      for (let u = 0; u < width; u++) {
-        const p = 2 * u;
-        out[o + u] = (frame[r0 + p]! + frame[r0 + p + 1]! + frame[r1 + p]! + frame[r1 + p + 1]!) * 0.25;
-      }
-    }
-    return out;
-  }
-  const inv = 1 / (f * f);
-  for (let v = 0; v < height; v++) {
-    const o = v * width;
-    for (let dy = 0; dy < f; dy++) {
-      const row = (y0 + v * f + dy) * fw + x0;
-      for (let u = 0; u < width; u++) {
-        let s = 0;
-        const p = row + u * f;
-        for (let dx = 0; dx < f; dx++) s += frame[p + dx]!;
-        out[o + u] += s;
-      }
-    }
-    for (let u = 0; u < width; u++) out[o + u] *= inv;
-  }
-  return out;
-}
-
-/** The registration image of a frame (see the file comment): tapered contrast c·weight. */
+/** The registration image of a frame (see the file comment): tapered contrast c·weight, made in the core. */
 export function registrationImage(core: CoreBackend, frame: Uint8Array, g: RegistrationGeometry): Float32Array {
-  const img = downsample(frame, g);
-  const n = img.length;
-  const masked = new Float32Array(n);
-  for (let i = 0; i < n; i++) masked[i] = img[i]! * g.valid[i]!;
-  const num = core.gaussianBlur(masked, g.width, g.height, g.sigmaBg);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const wgt = g.weight[i]!;
-    if (wgt === 0) continue;
-    const den = g.validBlur[i]!;
-    const b = den > 1e-6 ? num[i]! / den : 0;
-    out[i] = b >= 1 ? (img[i]! / b - 1) * wgt : 0; // a black background (< 1 grey) carries no texture
-  }
-  return out;
+  const frameHeight = Math.floor(frame.length / g.frameWidth);
+  return core.registrationImage(frame, g.frameWidth, frameHeight, g.x0, g.y0, g.factor, g.width, g.height, g.valid, g.validBlur, g.weight, g.sigmaBg);
 }
 
 /** Contrast energy per unit weight: higher for sharp frames, lower for blurred ones. */

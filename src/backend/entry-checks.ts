@@ -50,6 +50,18 @@ export function checkPhaseCorrelateReference(backend: BackendName, reference: Ph
   expectDims(op, backend, reference.width, reference.height);
 }
 
+export function checkRegistrationImage(backend: BackendName, frame: Uint8Array, frameWidth: number, frameHeight: number, x0: number, y0: number, factor: number, width: number, height: number, valid: Float32Array, validBlur: Float32Array, weight: Float32Array, sigmaBg: number): void {
+  const op = 'registrationImage';
+  expectArray(op, 'frame', frame, Uint8Array);
+  expectDims(op, backend, frameWidth, frameHeight);
+  expectDims(op, backend, width, height);
+  for (const [k, v] of [['x0', x0], ['y0', y0], ['factor', factor]] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new CoreArgumentError(op, `${k} must be an integer ≥ 0, got ${v}`);
+  }
+  for (const [k, v] of [['valid', valid], ['validBlur', validBlur], ['weight', weight]] as const) expectArray(op, k, v, Float32Array);
+  expectNumber(op, 'sigmaBg', sigmaBg);
+}
+
 /** Arguments shared by refineShift and registrationResidual. */
 function checkRegistrationPair(op: string, backend: BackendName, reference: Float32Array, moving: Float32Array, inner: Uint8Array, innerTaps: Uint8Array, width: number, height: number, dx: number, dy: number): void {
   expectArray(op, 'reference', reference, Float32Array);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkPhaseCorrelateReference, checkPhaseReference, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments, checkSpaceTimeEncode } from './entry-checks.js';
+import { checkPhaseCorrelateReference, checkPhaseReference, checkRegistrationImage, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments, checkSpaceTimeEncode } from './entry-checks.js';
 import type { SpaceTimeCodes, SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError } from './errors.js';
 import { packageRoot } from './paths.js';
@@ -24,6 +24,7 @@ interface Addon {
   phaseCorrelate(a: Float32Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
   phaseReference(a: Float32Array, w: number, h: number): Float64Array;
   frameSharpness(frame: Uint8Array, w: number, h: number): number;
+  registrationImage(frame: Uint8Array, fw: number, fh: number, x0: number, y0: number, f: number, w: number, h: number, valid: Float32Array, validBlur: Float32Array, weight: Float32Array, sigmaBg: number): Float32Array;
   spaceTimeEncode(values: Float32Array, valid: Uint8Array, counts: Uint32Array, gain: number, sampleScale: number, maxCode: number): SpaceTimeCodes;
   phaseCorrelateReference(spectrum: Float64Array, b: Float32Array, w: number, h: number): PhaseCorrelation;
   refineShift(a: Float32Array, b: Float32Array, inner: Uint8Array, taps: Uint8Array, w: number, h: number, dx0: number, dy0: number, tol: number, maxIt: number, maxChange: number): RefinedShift;
@@ -93,6 +94,12 @@ export class NativeBackend implements CoreBackend {
     const op = 'phaseCorrelate';
     checkPhaseCorrelate(this.name, reference, moving, width, height);
     return this.call(op, () => this.addon.phaseCorrelate(reference, moving, width, height));
+  }
+
+  registrationImage(frame: Uint8Array, frameWidth: number, frameHeight: number, x0: number, y0: number, factor: number, width: number, height: number, valid: Float32Array, validBlur: Float32Array, weight: Float32Array, sigmaBg: number): Float32Array {
+    const op = 'registrationImage';
+    checkRegistrationImage(this.name, frame, frameWidth, frameHeight, x0, y0, factor, width, height, valid, validBlur, weight, sigmaBg);
+    return this.call(op, () => this.addon.registrationImage(frame, frameWidth, frameHeight, x0, y0, factor, width, height, valid, validBlur, weight, sigmaBg));
   }
 
   frameSharpness(frame: Uint8Array, width: number, height: number): number {

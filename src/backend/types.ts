@@ -132,6 +132,14 @@ export interface CoreBackend {
   phaseCorrelate(reference: Float32Array, moving: Float32Array, width: number, height: number): PhaseCorrelation;
 
   /**
+   * The registration image of one frame (src/analysis/registration-image.ts,
+   * native/core/registration_image.cpp): the width × height grid of factor × factor box means
+   * whose first block starts at frame px (x0, y0), flattened by G_σ∗(img·valid) / validBlur
+   * and tapered by weight (each width·height).
+   */
+  registrationImage(frame: Uint8Array, frameWidth: number, frameHeight: number, x0: number, y0: number, factor: number, width: number, height: number, valid: Float32Array, validBlur: Float32Array, weight: Float32Array, sigmaBg: number): Float32Array;
+
+  /**
    * Sharpness of an 8-bit frame for motion-blur detection (src/quality/frame-sharpness.ts):
    * mean squared central-difference gradient of the 2×2-binned frame over its squared mean;
    * 0 below 6×6 px or for a black frame.

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { checkAccumulateFrame, checkFillOutside, checkFrameStats, checkGaussianBlur, checkHessianVesselness, checkHysteresisThreshold, checkLocalNormalize, checkMinFilter, checkPhaseCorrelate, checkRemoveSmallComponents, checkShiftAccumulate, checkSkeletonGraph, checkThin } from './entry-checks.js';
 import { checkSpaceTimeSample } from './entry-checks.js';
 import { checkGridCrossings } from './entry-checks.js';
-import { checkPhaseCorrelateReference, checkPhaseReference, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments, checkSpaceTimeEncode } from './entry-checks.js';
+import { checkPhaseCorrelateReference, checkPhaseReference, checkRegistrationImage, checkPooledNcc, checkRefineShift, checkRegistrationResidual, checkScreenExtrema, checkShiftAccumulateMoments, checkSpaceTimeEncode } from './entry-checks.js';
 import type { SpaceTimeCodes, SpaceTimeSamples } from './types.js';
 import { BackendUnavailableError, CoreArgumentError, CoreError, CoreStatus, WasmTrapError } from './errors.js';
 import { packageRoot } from './paths.js';
@@ -34,6 +34,7 @@ interface CoreExports {
   hvm_phase_correlate(ref: number, refLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
   hvm_phase_spectrum_len(w: number, h: number): number;
   hvm_frame_sharpness(frame: number, frameLen: number, w: number, h: number, out: number): number;
+  hvm_registration_image(frame: number, frameLen: number, fw: number, fh: number, x0: number, y0: number, f: number, w: number, h: number, valid: number, validLen: number, validBlur: number, validBlurLen: number, weight: number, weightLen: number, sigmaBg: number, out: number, outLen: number): number;
   hvm_space_time_encode(values: number, valuesLen: number, valid: number, validLen: number, counts: number, paths: number, gain: number, scale: number, maxCode: number, rows: number, rowsLen: number, diffs: number, diffsLen: number): number;
   hvm_phase_reference(ref: number, refLen: number, w: number, h: number, spec: number, specLen: number): number;
   hvm_phase_correlate_reference(spec: number, specLen: number, mov: number, movLen: number, w: number, h: number, out: number): number;
@@ -173,6 +174,21 @@ export class WasmBackend implements CoreBackend {
       this.check(op, ex.hvm_phase_correlate(r, len32(reference.length), m, len32(moving.length), width, height, out));
       const dv = new DataView(ex.memory.buffer, out, PHASE_RESULT_BYTES);
       return { dx: dv.getFloat64(0, true), dy: dv.getFloat64(8, true), peak: dv.getFloat64(16, true) };
+    });
+  }
+
+  registrationImage(frame: Uint8Array, frameWidth: number, frameHeight: number, x0: number, y0: number, factor: number, width: number, height: number, valid: Float32Array, validBlur: Float32Array, weight: Float32Array, sigmaBg: number): Float32Array {
+    const op = 'registrationImage';
+    checkRegistrationImage(this.name, frame, frameWidth, frameHeight, x0, y0, factor, width, height, valid, validBlur, weight, sigmaBg);
+    const n = width * height;
+    return this.call(op, (ex, a) => {
+      const f = a.copyIn(frame);
+      const v = a.copyIn(valid);
+      const vb = a.copyIn(validBlur);
+      const wt = a.copyIn(weight);
+      const o = a.alloc(4 * n);
+      this.check(op, ex.hvm_registration_image(f, len32(frame.length), frameWidth, frameHeight, x0, y0, factor, width, height, v, len32(valid.length), vb, len32(validBlur.length), wt, len32(weight.length), sigmaBg, o, len32(n)));
+      return new Float32Array(ex.memory.buffer.slice(o, o + 4 * n));
     });
   }
 
