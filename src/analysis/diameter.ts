@@ -206,13 +206,36 @@ const LEVEL_HALF_WIDTHS = Float64Array.from({ length: CHORD_LEVELS }, (_, i) => 
 
 /** (c_R ⊗ G_σ)(u) / (2R): the blurred cylinder chord, peak ≈ 1 when σ ≪ R. */
 export function blurredChord(u: number, radius: number, sigma: number): number {
+  return chordSample(u, radius, sigma, null, 0);
+}
+
+/**
+ * blurredChord at u and, with d, its derivatives by the centre (u = offset − centre), the
+ * radius and σ into d[0][i], d[1][i], d[2][i]: erf′(x) = (2/√π)·e^{−x²}, the exponential erf
+ * already needs.
+ */
+function chordSample(u: number, radius: number, sigma: number, d: readonly [Float64Array, Float64Array, Float64Array] | null, i: number): number {
   const k = 1 / (Math.SQRT2 * sigma);
-  let acc = 0;
+  let acc = 0, dc = 0, dr = 0, ds = 0;
   for (const hw of LEVEL_HALF_WIDTHS) {
     const a = hw * radius;
-    acc += erf((u + a) * k) - erf((u - a) * k);
+    const xp = (u + a) * k, xm = (u - a) * k;
+    const ep = Math.exp(-xp * xp), em = Math.exp(-xm * xm);
+    acc += erfGivenExp(xp, ep) - erfGivenExp(xm, em);
+    if (d !== null) {
+      const gp = TWO_OVER_SQRT_PI * ep, gm = TWO_OVER_SQRT_PI * em;
+      dc += k * (gm - gp);
+      dr += hw * k * (gp + gm);
+      ds += (xm * gm - xp * gp) / sigma;
+    }
   }
-  return acc / (2 * CHORD_LEVELS);
+  const norm = 2 * CHORD_LEVELS;
+  if (d !== null) {
+    d[0][i] = dc / norm;
+    d[1][i] = dr / norm;
+    d[2][i] = ds / norm;
+  }
+  return acc / norm;
 }
 
 /**
@@ -389,13 +412,21 @@ export function fitProfile(u: readonly number[], y: readonly number[], dEstUm: n
   return { centreUm: c, radiusUm: r, sigmaUm: sg, amplitude: lin.coef[2], rms: Math.sqrt(lin.ss / n) };
 }
 
-/** 3×3 solve by Gaussian elimination with partial pivoting; null when singular. */
+/** 3×3 solve A x = b; null when singular. */
 function solve3(A: number[][], b: number[]): number[] | null {
-  const M = A.map((row, i) => [...row, b[i]!]);
+  return solveAugmented3(A.map((row, i) => [...row, b[i]!]), 1e-300);
+}
+
+/**
+ * Gauss–Jordan elimination with partial pivoting of an augmented 3×4 system, in place (M's
+ * rows are swapped and overwritten); null when a pivot falls below minPivot or the solution is
+ * not finite. Serves the linear least squares of every model evaluation and the fit's steps.
+ */
+function solveAugmented3(M: (number[] | Float64Array)[], minPivot: number): number[] | null {
   for (let col = 0; col < 3; col++) {
     let piv = col;
     for (let r = col + 1; r < 3; r++) if (Math.abs(M[r]![col]!) > Math.abs(M[piv]![col]!)) piv = r;
-    if (!(Math.abs(M[piv]![col]!) > 1e-300)) return null;
+    if (!(Math.abs(M[piv]![col]!) >= minPivot)) return null;
     [M[col], M[piv]] = [M[piv]!, M[col]!];
     for (let r = 0; r < 3; r++) {
       if (r === col) continue;
@@ -408,38 +439,16 @@ function solve3(A: number[][], b: number[]): number[] | null {
 }
 
 /**
- * The model column m_i = blurredChord(u_i − c, r, σ) into out and, when derivs is given, its
- * derivatives by c, r and σ. On evenly spaced offsets (step ≠ null) by erf ramps with the
+ * The model column m_i = blurredChord(u_i − c, r, σ) into out and its derivatives by c, r
+ * and σ into derivs. On evenly spaced offsets (step ≠ null) by erf ramps with the
  * exponential by recurrence (blurredChordOnGrid), else sample by sample.
  */
-function chordWithDerivatives(u: readonly number[], step: number | null, c: number, r: number, sg: number, out: Float64Array, derivs: readonly [Float64Array, Float64Array, Float64Array] | null): void {
-  const n = out.length;
+function chordWithDerivatives(u: readonly number[], step: number | null, c: number, r: number, sg: number, out: Float64Array, derivs: readonly [Float64Array, Float64Array, Float64Array]): void {
   if (step !== null) {
-    blurredChordOnGrid(u[0]!, step, c, r, sg, out, derivs ?? undefined);
+    blurredChordOnGrid(u[0]!, step, c, r, sg, out, derivs);
     return;
   }
-  const k = 1 / (Math.SQRT2 * sg);
-  const norm = 2 * CHORD_LEVELS;
-  for (let i = 0; i < n; i++) {
-    let acc = 0, dc = 0, dr = 0, ds = 0;
-    for (const hw of LEVEL_HALF_WIDTHS) {
-      for (const sign of [1, -1]) {
-        const x = (u[i]! - c + sign * hw * r) * k;
-        const e = Math.exp(-x * x);
-        acc += sign * erfGivenExp(x, e);
-        const G = TWO_OVER_SQRT_PI * e;
-        dc -= sign * k * G;
-        dr += hw * k * G;
-        ds -= (sign * x * G) / sg;
-      }
-    }
-    out[i] = acc / norm;
-    if (derivs !== null) {
-      derivs[0][i] = dc / norm;
-      derivs[1][i] = dr / norm;
-      derivs[2][i] = ds / norm;
-    }
-  }
+  for (let i = 0; i < out.length; i++) out[i] = chordSample(u[i]! - c, r, sg, derivs, i);
 }
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
@@ -512,20 +521,11 @@ class LeastSquares3 {
     }
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) this.gram[i]![j] = A[i]![j]!;
     this.m.set(m);
-    for (let col = 0; col < 3; col++) {
-      let piv = col;
-      for (let r = col + 1; r < 3; r++) if (Math.abs(A[r]![col]!) > Math.abs(A[piv]![col]!)) piv = r;
-      if (Math.abs(A[piv]![col]!) < 1e-12) return false;
-      [A[col], A[piv]] = [A[piv]!, A[col]!];
-      for (let r = 0; r < 3; r++) {
-        if (r === col) continue;
-        const f = A[r]![col]! / A[col]![col]!;
-        for (let j = col; j < 4; j++) A[r]![j]! -= f * A[col]![j]!;
-      }
-    }
-    this.coef[0] = A[0]![3]! / A[0]![0]!;
-    this.coef[1] = A[1]![3]! / A[1]![1]!;
-    this.coef[2] = A[2]![3]! / A[2]![2]!;
+    const x = solveAugmented3(A, 1e-12);
+    if (x === null) return false;
+    this.coef[0] = x[0]!;
+    this.coef[1] = x[1]!;
+    this.coef[2] = x[2]!;
     let ss = 0;
     for (let k = 0; k < u.length; k++) {
       const e = y[k]! - (this.coef[0] + this.coef[1] * u[k]! + this.coef[2] * m[k]!);
