@@ -8,7 +8,7 @@ import { generatePhantom, truthMetricsForRegion, type PhantomTruth } from '../..
 import type { FlowClass } from '../../src/metrics/types.js';
 import { METRIC_BARS, VESSEL_BARS } from './bars.js';
 import { clone, exactEngineResult, unmeasuredEngineResult } from './fake-engine.js';
-import { compareClip, formatClip, formatMarkdown, formatSummary, SPREAD_FAR_MARGIN, summarize, weightedKappa, type EngineResult } from './harness.js';
+import { compareClip, formatClip, formatMarkdown, formatSummary, LUMEN_CONTRAST_BINS, SPREAD_FAR_MARGIN, summarize, truthLumenContrast, weightedKappa, type EngineResult } from './harness.js';
 
 // A septic field with every class (spread flow: some vessels near the thresholds), occluders,
 // borders and an overlay, drifting: the harness sees everything it must handle.
@@ -197,6 +197,66 @@ describe('accuracy harness self-test', () => {
     expect(exact.vessels.some((v) => !v.small)).toBe(true);
     expect(nv.recall!).toBeGreaterThan(0.999);
     expect(nv.recallAll!).toBeLessThan(0.95);
+  });
+
+  it('measures a vessel\'s lumen contrast on the mean image and reports recall by it: contrast bins add up to the small-vessel truth, and the faint vessels dropped are the ones that lose length', () => {
+    // A straight dark line of 6 px on a flat 200 background at relative depth 0.3: contrast 0.3;
+    // the same line on a ramp background still reads 0.3 (the ring is on both sides).
+    const W = 80, H = 60;
+    const line = (bg: (x: number, y: number) => number, depth: number): Float32Array => {
+      const im = new Float32Array(W * H);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) im[y * W + x] = bg(x, y) * (Math.abs(y - 30) <= 3 ? 1 - depth : 1);
+      return im;
+    };
+    const pts: [number, number][] = Array.from({ length: 50 }, (_, i) => [15 + i, 30]);
+    expect(truthLumenContrast({ image: line(() => 200, 0.3), width: W, height: H }, pts, 7, 1)).toBeCloseTo(0.3, 6);
+    expect(truthLumenContrast({ image: line((x) => 150 + x, 0.3), width: W, height: H }, pts, 7, 1)).toBeCloseTo(0.3, 1);
+    expect(truthLumenContrast({ image: line(() => 200, 0), width: W, height: H }, pts, 7, 1)).toBe(0);
+    expect(truthLumenContrast({ image: line(() => 200, 0.3), width: W, height: H }, [[-50, -50], [-40, -50], [-30, -50]], 7, 1)).toBeNull();
+
+    // The phantom: a mean image where every truth vessel is drawn at a contrast chosen by its
+    // index (some faint, some plain), in reference-frame px.
+    const ref = exact.analysis.referenceFrame;
+    const off = truth.frames[ref]!.offsetPx;
+    const { width: mw, height: mh } = truth.clip;
+    const mean = new Float32Array(mw * mh).fill(200);
+    const depthOf = (i: number): number => [0.03, 0.08, 0.15, 0.4][i % 4]!;
+    const um = Math.sqrt(truth.clip.scale.umPerPxX * truth.clip.scale.umPerPxY);
+    truth.vessels.forEach((v, i) => {
+      const r = v.diameterUm / um / 2;
+      const pl = v.centerlinePx.map(([x, y]) => [x - off[0], y - off[1]] as const);
+      for (let k = 1; k < pl.length; k++) {
+        const [ax, ay] = pl[k - 1]!, [bx, by] = pl[k]!;
+        const n = Math.ceil(Math.hypot(bx - ax, by - ay) * 2) + 1;
+        for (let j = 0; j <= n; j++) {
+          const cx = ax + ((bx - ax) * j) / n, cy = ay + ((by - ay) * j) / n;
+          for (let y = Math.floor(cy - r); y <= Math.ceil(cy + r); y++) for (let x = Math.floor(cx - r); x <= Math.ceil(cx + r); x++) {
+            if (x < 0 || y < 0 || x >= mw || y >= mh || Math.hypot(x - cx, y - cy) > r) continue;
+            mean[y * mw + x] = Math.min(mean[y * mw + x]!, 200 * (1 - depthOf(i)));
+          }
+        }
+      }
+    });
+    const m = { image: mean, width: mw, height: mh };
+    const all = compareClip(truth, exact, { id: 'exact', mean: m }).vessels;
+    expect(all.recallByLumenContrast.length).toBeGreaterThan(2);
+    expect(all.recallByLumenContrast.reduce((a, b) => a + b.truthUm, 0)).toBeCloseTo(all.truthLengthUm, 0);
+    for (const b of all.recallByLumenContrast) expect(b.matchedUm / b.truthUm).toBeGreaterThan(0.999);
+    // Without a mean image there are no bins.
+    expect(compareClip(truth, exact, { id: 'exact' }).vessels.recallByLumenContrast).toEqual([]);
+    // Drop the engine vessels of the faintest truth vessels (drawn at 0.03): the lowest bin loses
+    // its length, the plain bins keep theirs.
+    const faint = new Set(truth.vessels.filter((v, i) => v.small && depthOf(i) === 0.03).map((v) => v.id));
+    const noFaint = clone(exact);
+    noFaint.vessels = noFaint.vessels.filter((e) => !faint.has(e.id) && !faint.has(e.id.split('.')[0]!));
+    const nf = compareClip(truth, noFaint, { id: 'no-faint', mean: m }).vessels;
+    const lowest = nf.recallByLumenContrast.find((b) => b.bin === 0)!;
+    expect(lowest.truthUm).toBeGreaterThan(0);
+    expect(lowest.matchedUm / lowest.truthUm).toBeLessThan(0.5);
+    const plain = nf.recallByLumenContrast.find((b) => b.bin === LUMEN_CONTRAST_BINS.length - 1)!;
+    expect(plain.matchedUm / plain.truthUm).toBeGreaterThan(0.9);
+    const pooled = summarize('t', [compareClip(truth, noFaint, { id: 'no-faint', mean: m })]).vessels.recallByLumenContrast;
+    expect(pooled.map((b) => b.label)).toEqual(nf.recallByLumenContrast.map((b) => LUMEN_CONTRAST_BINS[b.bin]!.label));
   });
 
   it('pools flow classes into a confusion matrix and weighted kappa that fall when classes are wrong', () => {

@@ -107,6 +107,8 @@ export interface VesselComparison {
   recallByDepthLayer: { layer: number; truthUm: number; matchedUm: number }[];
   /** Small vessels' truth and matched length by the truth's flow class (0–3). */
   recallByFlowClass: { flowClass: number; truthUm: number; matchedUm: number }[];
+  /** Small vessels' truth and matched length by their lumen contrast on the mean image (bin = index into LUMEN_CONTRAST_BINS); empty without a mean image. */
+  recallByLumenContrast: { bin: number; truthUm: number; matchedUm: number }[];
   /** confusion[truth][engine] (classified pairs), counts. */
   confusion: number[][];
   /** Pairs whose engine vessel has no class, by truth class. */
@@ -319,7 +321,27 @@ function judgeMetric(bar: MetricBar, engine: unknown, truth: unknown): { status:
 export interface CompareOptions {
   id: string;
   description?: string;
+  /**
+   * The clip's stabilised mean image (reference-frame px), as the engine saw it: when given,
+   * recall is also reported by each truth vessel's lumen contrast on it (recallByLumenContrast).
+   */
+  mean?: { image: Float32Array; width: number; height: number };
 }
+
+/**
+ * Bins of a truth vessel's lumen contrast on the clip's mean image (the median relative
+ * darkness of its centerline against the tissue beside it, src/analysis/lumen-contrast.ts,
+ * measured along the TRUTH centerline with the truth diameter): below the engine's own bar for
+ * a chain to be a vessel (CHAIN_MIN_LUMEN_CONTRAST, 0.1) a vessel is too faint for the engine
+ * to count by construction; below ~0.05 it is not visible in the mean at all. A diagnostic
+ * (not judged): it separates vessels the engine misses from vessels the picture does not show.
+ */
+export const LUMEN_CONTRAST_BINS: readonly { label: string; below: number }[] = [
+  { label: '< 0.05', below: 0.05 },
+  { label: '0.05–0.1', below: 0.1 },
+  { label: '0.1–0.2', below: 0.2 },
+  { label: '≥ 0.2', below: Infinity },
+];
 
 /** Compare one engine result with the truth of its phantom. */
 export function compareClip(truth: PhantomTruth, result: EngineResult, opts: CompareOptions): ClipComparison {
@@ -344,7 +366,7 @@ export function compareClip(truth: PhantomTruth, result: EngineResult, opts: Com
   }
 
   // Vessels.
-  const vessels = compareVessels(truth, result, region, toF0, sx, sy);
+  const vessels = compareVessels(truth, result, region, toF0, sx, sy, opts.mean, refOff);
 
   const failures = rows.filter((r) => r.status === 'fail').map((r) => `${r.metric} (${r.population}): ${r.reason ?? 'outside its bar'}`);
   if (vessels.recallStatus === 'fail') failures.push(`small-vessel recall ${pct(vessels.recall)} < ${VESSEL_BARS.recall.min * 100} %`);
@@ -390,7 +412,7 @@ export function compareClip(truth: PhantomTruth, result: EngineResult, opts: Com
   };
 }
 
-function compareVessels(truth: PhantomTruth, result: EngineResult, region: AnalysedRegion, toF0: (p: PointPx) => PointPx, sx: number, sy: number): VesselComparison {
+function compareVessels(truth: PhantomTruth, result: EngineResult, region: AnalysedRegion, toF0: (p: PointPx) => PointPx, sx: number, sy: number, mean: CompareOptions['mean'], refOff: readonly [number, number]): VesselComparison {
   const empty4 = (): number[] => [0, 0, 0, 0];
   const anyMetric = POPULATIONS.some((p) => METRIC_KEYS.some((k) => result.metrics[p][k] !== null));
   const measured = result.vessels.length > 0 || anyMetric;
@@ -410,6 +432,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     engineVessels: [],
     recallByDepthLayer: [],
     recallByFlowClass: [],
+    recallByLumenContrast: [],
     confusion: [empty4(), empty4(), empty4(), empty4()],
     unclassified: empty4(),
     missed: empty4(),
@@ -460,10 +483,20 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     m.set(k, b);
     return b;
   };
+  // …and by the truth vessel's lumen contrast on the mean image (see LUMEN_CONTRAST_BINS).
+  const byContrast = new Map<number, { truthUm: number; matchedUm: number }>();
+  const contrastBin = truth.vessels.map((v): number | null => {
+    if (mean === undefined || !v.small) return null;
+    const c = truthLumenContrast(mean, v.centerlinePx.map((p): PointPx => [p[0] - refOff[0], p[1] - refOff[1]]), v.diameterUm / Math.sqrt(sx * sy), Math.sqrt(sx * sy));
+    return c === null ? null : LUMEN_CONTRAST_BINS.findIndex((b) => c < b.below);
+  });
   for (const s of truthSamples) {
     const tv = truth.vessels[s.owner]!;
     const layer = tv.small ? bin(byLayer, tv.depthLayer) : null;
     const cls = tv.small ? bin(byClass, tv.flowClass) : null;
+    const cb = contrastBin[s.owner] ?? null;
+    const con = cb !== null ? bin(byContrast, cb) : null;
+    if (con !== null) con.truthUm += s.w;
     t.all += s.w;
     if (layer !== null) {
       t.small += s.w;
@@ -473,6 +506,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     const e = engineIndex.nearest(s.x, s.y, tol);
     if (e < 0) continue;
     t.allHit += s.w;
+    if (con !== null) con.matchedUm += s.w;
     if (layer !== null) {
       t.smallHit += s.w;
       layer.matchedUm += s.w;
@@ -511,6 +545,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
   const precisionAll = e.all > 0 ? e.allHit / e.all : null;
   const recallByDepthLayer = [...byLayer.entries()].sort((a, b) => a[0] - b[0]).map(([layer, b]) => ({ layer, ...b }));
   const recallByFlowClass = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([flowClass, b]) => ({ flowClass, ...b }));
+  const recallByLumenContrast = [...byContrast.entries()].sort((a, b) => a[0] - b[0]).map(([bin, b]) => ({ bin, ...b }));
 
   // Pairs.
   const fpsV = truth.clip.fps.num / truth.clip.fps.den;
@@ -590,6 +625,7 @@ function compareVessels(truth: PhantomTruth, result: EngineResult, region: Analy
     engineVessels,
     recallByDepthLayer,
     recallByFlowClass,
+    recallByLumenContrast,
     weightedKappa: weightedKappa(out.confusion),
     exactAgreement: classified > 0 ? agree / classified : null,
     velocity: {
@@ -654,6 +690,8 @@ export interface SetSummary {
     recallByDepthLayer: { layer: number; truthUm: number; recall: number | null }[];
     /** Pooled small-vessel recall by the truth's flow class (0–3), and the truth length behind it, µm. */
     recallByFlowClass: { flowClass: number; truthUm: number; recall: number | null }[];
+    /** Pooled small-vessel recall by lumen contrast on the mean image (LUMEN_CONTRAST_BINS), over the clips compared with their mean image. */
+    recallByLumenContrast: { label: string; truthUm: number; recall: number | null }[];
     /** Engine length off every truth centerline (beyond the match tolerance), µm, by the engine's flow class (null = unclassified), pooled. */
     falseLengthUmByEngineClass: { engineClass: 0 | 1 | 2 | 3 | null; engineUm: number; falseUm: number }[];
     /**
@@ -824,6 +862,7 @@ export function summarize(set: string, comps: readonly ClipComparison[]): SetSum
       precisionAllMedian: median(vm.map((c) => c.vessels.precisionAll).filter((x): x is number => x !== null)),
       recallByDepthLayer: pooledRecall(vm.map((c) => c.vessels.recallByDepthLayer.map((b) => ({ key: b.layer, ...b })))).map(({ key, ...b }) => ({ layer: key, ...b })),
       recallByFlowClass: pooledRecall(vm.map((c) => c.vessels.recallByFlowClass.map((b) => ({ key: b.flowClass, ...b })))).map(({ key, ...b }) => ({ flowClass: key, ...b })),
+      recallByLumenContrast: pooledRecall(vm.map((c) => (c.vessels.recallByLumenContrast ?? []).map((b) => ({ key: b.bin, ...b })))).map(({ key, ...b }) => ({ label: LUMEN_CONTRAST_BINS[key]!.label, ...b })),
       falseLengthUmByEngineClass: pooledFalseLength(vm),
       lengthConfusionUm: pooledLengthConfusion(vm),
     },
@@ -917,6 +956,7 @@ export function formatSummary(s: SetSummary, extra: { engineVersion?: string; ru
     L.push(`small vessels (${v.measuredClips} clips): recall median ${pct(v.recall.median)}, min ${pct(v.recall.min)} (${v.recall.pass} pass, ${v.recall.fail} fail); precision median ${pct(v.precision.median)}, min ${pct(v.precision.min)} (${v.precision.pass} pass, ${v.precision.fail} fail); all vessels (not judged): recall median ${pct(v.recallAllMedian)}, precision median ${pct(v.precisionAllMedian)}`);
     L.push(`   small-vessel recall pooled by depth layer (0 = in focus): ${v.recallByDepthLayer.map((b) => `layer ${b.layer} ${pct(b.recall)} of ${(b.truthUm / 1000).toFixed(1)} mm`).join('; ')}`);
     L.push(`   small-vessel recall pooled by the truth's flow class: ${v.recallByFlowClass.map((b) => `class ${b.flowClass} ${pct(b.recall)} of ${(b.truthUm / 1000).toFixed(1)} mm`).join('; ')}`);
+    if (v.recallByLumenContrast.length > 0) L.push(`   small-vessel recall pooled by the truth vessel's lumen contrast on the mean image: ${v.recallByLumenContrast.map((b) => `${b.label} ${pct(b.recall)} of ${(b.truthUm / 1000).toFixed(1)} mm`).join('; ')}`);
     L.push(`   engine length off the truth, by the engine's class: ${v.falseLengthUmByEngineClass.map((b) => `${b.engineClass ?? 'unclassified'} ${(b.falseUm / 1000).toFixed(2)} of ${(b.engineUm / 1000).toFixed(2)} mm`).join('; ')}`);
     L.push('   small-vessel length near the truth, mm, pooled (rows engine class, columns the nearest truth vessel\'s class):');
     L.push(`        ${['t0', 't1', 't2', 't3'].map((x) => lpad(x, 8)).join('')}`);
@@ -979,4 +1019,62 @@ export async function writeResults(dir: string, report: { summary: SetSummary; c
   await writeFile(json, `${JSON.stringify({ ...extra, bars: barRows(), summary, clips }, null, 2)}\n`);
   await writeFile(md, formatMarkdown(summary, clips, extra));
   return { json, md };
+}
+
+/** Bilinear sample of an image at (x, y) px; NaN outside. */
+function sampleAt(im: Float32Array, w: number, h: number, x: number, y: number): number {
+  if (!(x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1)) return Number.NaN;
+  const x0 = Math.min(Math.floor(x), w - 2 < 0 ? 0 : w - 2);
+  const y0 = Math.min(Math.floor(y), h - 2 < 0 ? 0 : h - 2);
+  const fx = x - x0;
+  const fy = y - y0;
+  const x1 = Math.min(x0 + 1, w - 1);
+  const y1 = Math.min(y0 + 1, h - 1);
+  const a = im[y0 * w + x0]! * (1 - fx) + im[y0 * w + x1]! * fx;
+  const b = im[y1 * w + x0]! * (1 - fx) + im[y1 * w + x1]! * fx;
+  return a * (1 - fy) + b * fy;
+}
+
+/**
+ * A truth vessel's lumen contrast on the mean image: along its centerline (reference-frame px,
+ * points ~1 px apart or closer), (ring − centre) / ring, the ring the median of samples across
+ * the vessel from its radius + 3 µm to its radius + 8 µm on both sides; the vessel's value is
+ * the median over its points (null when none is inside the image). Written here, not imported:
+ * the harness does not use the engine's code to judge it (the definition matches the engine's
+ * chain filter so the bins can be read against its bar).
+ */
+export function truthLumenContrast(mean: { image: Float32Array; width: number; height: number }, pointsPx: readonly PointPx[], diameterPx: number, umPerPx: number): number | null {
+  const { image, width: w, height: h } = mean;
+  const r = diameterPx / 2;
+  const inner = r + 3 / umPerPx;
+  const outer = r + 8 / umPerPx;
+  const values: number[] = [];
+  const ring: number[] = [];
+  const med = (xs: number[]): number => {
+    const a = [...xs].sort((p, q) => p - q);
+    const m = a.length >> 1;
+    return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+  };
+  for (let i = 1; i < pointsPx.length - 1; i++) {
+    const a = pointsPx[i - 1]!;
+    const b = pointsPx[i + 1]!;
+    const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
+    if (!(len > 0)) continue;
+    const nx = -(b[1] - a[1]) / len;
+    const ny = (b[0] - a[0]) / len;
+    const [x, y] = pointsPx[i]!;
+    const centre = sampleAt(image, w, h, x, y);
+    if (Number.isNaN(centre)) continue;
+    ring.length = 0;
+    for (let d = inner; d <= outer + 1e-9; d += 1) {
+      for (const sgn of [1, -1]) {
+        const v = sampleAt(image, w, h, x + sgn * d * nx, y + sgn * d * ny);
+        if (!Number.isNaN(v)) ring.push(v);
+      }
+    }
+    if (ring.length === 0) continue;
+    const bg = med(ring);
+    if (bg > 0) values.push((bg - centre) / bg);
+  }
+  return values.length > 0 ? med(values) : null;
 }
