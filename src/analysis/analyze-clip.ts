@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { loadBackend } from '../backend/index.js';
 import { HvmError } from '../errors.js';
-import type { BackendName } from '../backend/types.js';
+import type { BackendName, FrameStats } from '../backend/types.js';
 import { resolveCalibration, type Calibration } from '../calibration/index.js';
 import { DEFAULT_MIN_FRAMES, openClip, sha256Input, TooFewFramesError, type ClipReader, type DecodeOptions, type GrayFrame } from '../decode/index.js';
 import { computeClipMetrics } from '../metrics/clip.js';
@@ -143,15 +143,17 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       if (p.fieldOrder === 'bb' || p.fieldOrder === 'tb') fieldOrder = 'bff';
       else if (p.fieldOrder === 'tt' || p.fieldOrder === 'bt') fieldOrder = 'tff';
       qprobe = createQualityProbe({ width: p.width, height: p.height, backend: core });
+      const first = probedStream(() => reader.frames(), qprobe);
       const frames: FrameSource = () => {
         if (!opened) {
           opened = true;
-          return probed(reader.frames(), qprobe!);
+          return first.frames;
         }
         return again();
       };
       stab = await stabiliseClip(frames, core, {
         fps: p.fpsValue,
+        frameStats: first.statsOf,
         onProgress: (n) => options.onProgress?.(n, reader.summary().expectedFrameCount),
       });
     } finally {
@@ -180,14 +182,16 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
     let opened = false;
     if (Array.isArray(given)) replay = () => given as GrayFrame[];
     qprobe = createQualityProbe({ width: input.width, height: input.height, backend: core });
+    const first = probedStream(hashed, qprobe);
     const frames: FrameSource = () => {
       if (opened) return given as GrayFrame[]; // only asked again when re-readable (singlePass otherwise)
       opened = true;
-      return probed(hashed(), qprobe!);
+      return first.frames;
     };
     try {
       stab = await stabiliseClip(frames, core, {
         fps: input.fps,
+        frameStats: first.statsOf,
         singlePass: !Array.isArray(given),
         onProgress: (k) => options.onProgress?.(k, null),
       });
@@ -404,12 +408,22 @@ function checkGivenFrame(frame: GrayFrame, k: number, input: FrameInput, name: s
   if (!(typeof frame.timestampS === 'number' && Number.isFinite(frame.timestampS))) throw new FrameInputError(name, `${at}: timestampS must be a finite number of seconds, got ${String(frame.timestampS)}`);
 }
 
-/** Passes each frame to the quality probe as it streams by. */
-async function* probed(frames: AsyncIterable<GrayFrame> | Iterable<GrayFrame>, probe: QualityProbe): AsyncGenerator<GrayFrame> {
-  for await (const f of frames) {
-    probe.addFrame(f.data, { index: f.index, timeS: f.timestampS });
-    yield f;
+/**
+ * Passes each frame to the quality probe as it streams by, and keeps the frameStats the probe
+ * computed for the frame just yielded: the stabilisation asks for them (statsOf) as it takes
+ * that frame, so the histogram pass runs once per frame, not twice.
+ */
+function probedStream(open: () => AsyncIterable<GrayFrame> | Iterable<GrayFrame>, probe: QualityProbe): { frames: AsyncGenerator<GrayFrame>; statsOf: (f: GrayFrame) => FrameStats | undefined } {
+  let last: { frame: GrayFrame; data: Uint8Array; stats: FrameStats } | null = null;
+  async function* gen(): AsyncGenerator<GrayFrame> {
+    for await (const f of open()) {
+      last = { frame: f, data: f.data, stats: probe.addFrame(f.data, { index: f.index, timeS: f.timestampS }) };
+      yield f;
+    }
   }
+  // Only the frame last yielded, and only while its bytes are the ones measured.
+  const statsOf = (f: GrayFrame): FrameStats | undefined => (last !== null && last.frame === f && last.data === f.data ? last.stats : undefined);
+  return { frames: gen(), statsOf };
 }
 
 function round3(x: number): number {

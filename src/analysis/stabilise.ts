@@ -60,7 +60,7 @@
  * window is chosen from the first pass's track, the region from the corrected one. Masks
  * only ever grow (a superset masks what a later, tighter box masks).
  */
-import type { CoreBackend, PhaseReference } from '../backend/types.js';
+import type { CoreBackend, FrameStats, PhaseReference } from '../backend/types.js';
 import type { GrayFrame } from '../decode/types.js';
 import { HvmError } from '../errors.js';
 import { DuplicateDetector } from './duplicates.js';
@@ -128,6 +128,11 @@ export interface StabiliseOptions {
   singlePass?: boolean;
   /** Called after each frame of the first pass. */
   onProgress?: (framesDone: number) => void;
+  /**
+   * The core's frameStats of a first-pass frame when the caller already computed them (the
+   * quality probe reads every frame as it streams by), or undefined to have them computed here.
+   */
+  frameStats?: (frame: GrayFrame) => FrameStats | undefined;
 }
 
 export interface StabiliseResult {
@@ -343,7 +348,7 @@ export async function stabiliseClip(source: FrameSource, core: CoreBackend, opti
     } else if (frame.width !== width || frame.height !== height) {
       throw new RangeError(`frame ${frame.index} is ${frame.width}×${frame.height}, the clip started at ${width}×${height}`);
     }
-    const stats = core.frameStats(frame.data, width, height);
+    const stats = options.frameStats?.(frame) ?? core.frameStats(frame.data, width, height);
     brightness.push({ index: frame.index, mean: stats.mean, sd: stats.sd });
     const sample: MotionSample = { index: frame.index, timeS: frame.timestampS, dx: null, dy: null, peak: 0, residual: null, status: 'dropped' };
     track.push(sample);

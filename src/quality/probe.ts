@@ -13,7 +13,7 @@
  * with status 'duplicate' is recorded without its sharpness (no work for a copy).
  */
 import { loadBackend } from '../backend/index.js';
-import type { CoreBackend } from '../backend/types.js';
+import type { CoreBackend, FrameStats } from '../backend/types.js';
 import { frameSharpness } from './frame-sharpness.js';
 import { resolveQualityParams, type QualityParams } from './params.js';
 import type { ProbeFrameRef, ProbeFrameStats, QualityProbeSummary } from './types.js';
@@ -28,7 +28,8 @@ export interface QualityProbeOptions {
 }
 
 export interface QualityProbe {
-  addFrame(frame: Uint8Array, motion: ProbeFrameRef): void;
+  /** Records one frame; returns the core's frameStats of it, so the caller need not compute them again (the stabilisation reads the same statistics). */
+  addFrame(frame: Uint8Array, motion: ProbeFrameRef): FrameStats;
   /** The records so far (a copy). */
   summary(): QualityProbeSummary;
 }
@@ -53,6 +54,7 @@ export function createQualityProbe(options: QualityProbeOptions): QualityProbe {
       for (let v = sat; v <= 255; v++) saturatedPx += st.histogram[v]!;
       const sharpness = motion.status === 'duplicate' ? null : frameSharpness(frame, width, height, core);
       frames.push({ index: motion.index, timeS: motion.timeS, mean: st.mean, saturatedPx, sharpness });
+      return st;
     },
     summary() {
       return { width, height, saturatedLevel: sat, frames: frames.map((f) => ({ ...f })) };

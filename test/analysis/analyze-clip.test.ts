@@ -5,9 +5,11 @@
  * sha256 of the frames, the result validates, and both backends agree bit for bit.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyzeClip, FrameInputError, type FrameInput } from '../../src/analysis/analyze-clip.js';
 import { TooFewFramesError } from '../../src/decode/index.js';
+import { loadBackend } from '../../src/backend/index.js';
+import { stabiliseClip } from '../../src/analysis/stabilise.js';
 import { clipResultProblems } from '../../src/report/validate.js';
 import { texture } from '../backend/helpers.js';
 
@@ -83,6 +85,29 @@ describe('analyzeClip with frames from the caller', () => {
     expect(Buffer.from(b.summary.meanImage.buffer).equals(Buffer.from(a.summary.meanImage.buffer))).toBe(true);
     expect(b.summary.brightness).toEqual(a.summary.brightness);
     expect({ ...b.result, engine: null }).toEqual({ ...a.result, engine: null });
+  });
+
+  it('reads each frame\'s statistics once: the quality probe\'s are the stabilisation\'s (same brightness, same result)', async () => {
+    const core = loadBackend({ backend: 'native' });
+    const spy = vi.spyOn(core, 'frameStats');
+    try {
+      const a = await analyzeClip(input(6), { umPerPx: 1.5, backend: 'native' });
+      // One histogram pass per frame (the flow pass takes the mean from the brightness record).
+      expect(spy).toHaveBeenCalledTimes(6);
+      // The stabilisation computing its own gives the same brightness and the same mean image.
+      spy.mockClear();
+      const own = await stabiliseClip(() => frames(6), core, { fps: 25 });
+      expect(spy).toHaveBeenCalledTimes(6);
+      expect(own.brightness).toEqual(a.summary.brightness);
+      expect(Buffer.from(own.meanImage.buffer).equals(Buffer.from(a.summary.meanImage.buffer))).toBe(true);
+      // The hook is read: statistics from it are the ones recorded (none computed here).
+      spy.mockClear();
+      const given = await stabiliseClip(() => frames(6), core, { fps: 25, frameStats: (f) => ({ ...core.frameStats(f.data, W, H), mean: 100 + f.index }) });
+      expect(given.brightness.map((b) => b.mean)).toEqual([100, 101, 102, 103, 104, 105]);
+      expect(spy).toHaveBeenCalledTimes(6); // only the hook's own calls
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses a single frame with a typed error', async () => {
