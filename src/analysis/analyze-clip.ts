@@ -334,6 +334,8 @@ export async function analyzeClip(input: string | FrameInput, options: AnalyzeOp
       vesselDiameterMaxUm: { value: sp.diameterMaxUm, unit: 'µm' },
       vesselnessThresholdHigh: { value: sp.thresholdHigh, unit: '' },
       vesselnessThresholdLow: { value: sp.thresholdLow, unit: '' },
+      maskDarknessMin: { value: sp.maskDarknessMin, unit: 'local SD' },
+      maskDarknessSigmaUm: { value: sp.maskDarknessSigmaUm, unit: 'µm' },
       minComponentAreaUm2: { value: sp.minComponentAreaUm2, unit: 'µm²' },
       backgroundSigmaUm: { value: sp.backgroundSigmaUm, unit: 'µm' },
       centerlineSmoothingUm: { value: sp.centerlineSmoothingUm, unit: 'µm' },

@@ -56,6 +56,8 @@ export interface SegmentDerivedPx {
   centerlineSmoothingPx: number;
   /** σ of the smoothing of the image the valley refinement reads, px (≥ minSigmaPx). */
   centerlineValleySigmaPx: number;
+  /** σ of the smoothing of the image the mask's darkness rule reads, px (≥ minSigmaPx). */
+  maskDarknessSigmaPx: number;
 }
 
 export interface CenterlineSegment {
@@ -168,6 +170,8 @@ export interface VesselnessStage {
   zSmooth: Float32Array;
   /** zSmooth eroded (min filter) with radius ceil(σ_k), per scale k. */
   zMin: Float32Array[];
+  /** Contrast-normalised image smoothed at maskDarknessSigmaPx, read by the mask's darkness rule. */
+  zDark: Float32Array;
   /** Contrast-normalised image smoothed at centerlineValleySigmaPx, read by the valley refinement; null when it is off. */
   zValley: Float32Array | null;
   warnings: { code: string; message: string }[];
@@ -213,6 +217,7 @@ export function vesselnessStage(
     maxHoleAreaPx: Math.floor(p.maxHoleAreaUm2 / (umPerPxX * umPerPxY) + 1e-9),
     centerlineSmoothingPx: Math.max(1, Math.round(p.centerlineSmoothingUm / umPx)),
     centerlineValleySigmaPx: Math.max(p.minSigmaPx, p.centerlineValleySigmaUm / umPx),
+    maskDarknessSigmaPx: Math.max(p.minSigmaPx, p.maskDarknessSigmaUm / umPx),
   };
 
   const src = gray instanceof Float32Array ? gray : Float32Array.from(gray);
@@ -227,7 +232,9 @@ export function vesselnessStage(
   const zSmooth = be.gaussianBlur(z, width, height, derived.sigmasPx[0]!);
   const zMin = derived.sigmasPx.map((sg) => be.minFilter(zSmooth, width, height, Math.ceil(sg)));
   const zValley = p.centerlineValleyMaxShiftRel > 0 ? be.gaussianBlur(z, width, height, derived.centerlineValleySigmaPx) : null;
-  return { width, height, scale: { umPerPxX, umPerPxY }, roi, params: p, derived, backend: be, vesselness, scaleIndex, zSmooth, zMin, zValley, warnings };
+  // The darkness rule and the valley refinement smooth alike by default: one blur serves both.
+  const zDark = zValley !== null && derived.maskDarknessSigmaPx === derived.centerlineValleySigmaPx ? zValley : be.gaussianBlur(z, width, height, derived.maskDarknessSigmaPx);
+  return { width, height, scale: { umPerPxX, umPerPxY }, roi, params: p, derived, backend: be, vesselness, scaleIndex, zSmooth, zMin, zDark, zValley, warnings };
 }
 
 /**
@@ -239,13 +246,13 @@ export function vesselnessStage(
  */
 export function vesselMask(st: VesselnessStage, thresholds?: { high: number; low: number }): { mask: Uint8Array; components: number; params: SegmentParams } {
   const p = thresholds === undefined ? st.params : resolveSegmentParams({ ...st.params, thresholdHigh: thresholds.high, thresholdLow: thresholds.low });
-  const { width, height, scaleIndex, zSmooth: zs, zMin: zmin, roi } = st;
+  const { width, height, scaleIndex, zSmooth: zs, zMin: zmin, zDark: zd, roi } = st;
   const seeds = st.backend.hysteresisThreshold(st.vesselness, width, height, p.thresholdLow, p.thresholdHigh);
   const dark = -p.maskDarknessMin;
   for (let i = 0; i < seeds.length; i++) {
     if (seeds[i] === 0) continue;
     const k = scaleIndex[i]!;
-    if (zs[i]! > dark || k === 255 || zs[i]! > p.maskHalfDepth * zmin[k]![i]! || (roi !== null && roi[i] === 0)) seeds[i] = 0;
+    if (zd[i]! > dark || k === 255 || zs[i]! > p.maskHalfDepth * zmin[k]![i]! || (roi !== null && roi[i] === 0)) seeds[i] = 0;
   }
   const { mask, components } = st.backend.removeSmallComponents(seeds, width, height, st.derived.minComponentAreaPx);
   fillSmallHoles(mask, roi, width, height, st.derived.maxHoleAreaPx, st.backend);

@@ -191,7 +191,7 @@ export function segmentReport(file: string, img: GrayImage, calibration: Calibra
     params: r.params,
     paramUnits: {
       diameterMinUm: 'µm', diameterMaxUm: 'µm', scaleRatio: '1', minSigmaPx: 'px', backgroundSigmaUm: 'µm', contrastEpsRel: '1',
-      frangiBeta: '1', frangiCRelative: '1', thresholdHigh: '1', thresholdLow: '1', maskDarknessMin: 'local SD', maskHalfDepth: '1',
+      frangiBeta: '1', frangiCRelative: '1', thresholdHigh: '1', thresholdLow: '1', maskDarknessMin: 'local SD', maskDarknessSigmaUm: 'µm', maskHalfDepth: '1',
       minComponentAreaUm2: 'µm²', maxHoleAreaUm2: 'µm²', spurMaxLengthRel: 'vessel diameters', centerlineSmoothingUm: 'µm',
       centerlineValleyMaxShiftRel: 'vessel diameters', centerlineValleyMaxDiameterUm: 'µm', centerlineValleySigmaUm: 'µm', chainMinLumenContrast: '1',
     } satisfies Record<keyof SegmentParams, string>,

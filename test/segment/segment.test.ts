@@ -4,7 +4,7 @@
  * is within 5 % of the truth — at two calibrations, on both backends (bitwise the same).
  */
 import { describe, expect, test } from 'vitest';
-import { resolveSegmentParams, scalesPx, segmentImage, SegmentInputError, smoothChain } from '../../src/analysis/segment.js';
+import { resolveSegmentParams, scalesPx, segmentImage, SegmentInputError, smoothChain, vesselnessStage } from '../../src/analysis/segment.js';
 import { DEFAULT_SEGMENT_PARAMS } from '../../src/analysis/segment-params.js';
 import { eachBackend } from '../backend/helpers.js';
 import { crossings, distanceToCenterline, insideLine, syntheticLines } from './synthetic.js';
@@ -95,6 +95,35 @@ describe('segmentImage: parameters and units', () => {
     expect(Buffer.from(b!.mask).equals(Buffer.from(a!.mask))).toBe(true);
     expect(Buffer.from(b!.skeleton).equals(Buffer.from(a!.skeleton))).toBe(true);
     expect(b!.skeletonLengthUm).toBe(a!.skeletonLengthUm);
+  });
+
+  test('the darkness rule reads the image smoothed at maskDarknessSigmaUm: a thin lumen keeps its depth at 1.3 µm, not at the smallest vessel scale', () => {
+    // A 10-µm vessel (contrast 80) and a 5-µm one (contrast 40) on textured tissue, 1.3 µm/px.
+    const um = 1.3, W = 200, H = 140;
+    const im = new Float32Array(W * H);
+    const bar = (y: number, c: number, d: number): number => 1 / (1 + Math.exp((Math.abs(y - c) - d / um / 2) / 0.6));
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      im[y * W + x] = 180 - Math.max(80 * bar(y, 35, 10), 40 * bar(y, 95, 5)) + 6 * Math.sin(x * 0.9 + 2 * Math.sin(y * 0.31)) * Math.cos(y * 0.77 + x * 0.13);
+    }
+    const depth = (sigmaUm: number, row: number): number => {
+      const st = vesselnessStage(im, W, H, { umPerPxX: um, umPerPxY: um }, { maskDarknessSigmaUm: sigmaUm });
+      expect(st.derived.maskDarknessSigmaPx).toBeCloseTo(Math.max(1, sigmaUm / um), 12);
+      let sum = 0;
+      for (let x = 20; x < 180; x++) sum += st.zDark[row * W + x]!;
+      return sum / 160;
+    };
+    expect(DEFAULT_SEGMENT_PARAMS.maskDarknessSigmaUm).toBe(1.3);
+    // Smoothing at σ 2.5 µm (the smallest vessel scale) takes over a quarter of the thin lumen's
+    // depth and little of the wide one's.
+    expect(depth(2.5, 95) / depth(1.3, 95)).toBeLessThan(0.8);
+    expect(depth(2.5, 35) / depth(1.3, 35)).toBeGreaterThan(0.9);
+    // With a darkness bar between the two depths, only the finer image keeps the thin vessel.
+    const thin = (sigmaUm: number): number => segmentImage(im, W, H, { umPerPxX: um, umPerPxY: um }, { maskDarknessSigmaUm: sigmaUm, maskDarknessMin: 1.2 })
+      .segments.filter((sg) => Math.abs(sg.polyline.reduce((q, p) => q + p[1], 0) / sg.polyline.length - 95) < 3)
+      .reduce((q, sg) => q + sg.lengthUm, 0);
+    expect(thin(1.3)).toBeGreaterThan(200);
+    expect(thin(2.5)).toBe(0);
+    expect(() => resolveSegmentParams({ maskDarknessSigmaUm: 0 })).toThrow(SegmentInputError);
   });
 
   test('smoothChain keeps the ends and averages the middle; closed loops wrap', () => {
