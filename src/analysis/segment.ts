@@ -303,10 +303,12 @@ export function segmentImage(
     const free = (c.startsAtJunction ? 0 : 1) + (c.endsAtJunction ? 0 : 1);
     // Spur: one free end, the other at a junction, shorter than its vessel is wide.
     if (!c.closedLoop && free === 1 && (c.pixels.length - 1) * umPx < p.spurMaxLengthRel * c.diameterUm) continue;
-    let polyline = smoothChain(c.pixels, derived.centerlineSmoothingPx, c.closedLoop);
-    if (st.zValley !== null && c.diameterUm < p.centerlineValleyMaxDiameterUm) {
+    const smoothed = smoothChain(c.pixels, derived.centerlineSmoothingPx, c.closedLoop);
+    const zValley = st.zValley;
+    const toValley = (pl: PointPx[]): PointPx[] => {
+      if (zValley === null) return pl;
       const dPx = c.diameterUm / umPx;
-      polyline = refineToValley(polyline, st.zValley, width, height, {
+      return refineToValley(pl, zValley, width, height, {
         maxShiftPx: Math.max(1, p.centerlineValleyMaxShiftRel * dPx),
         smoothPoints: derived.centerlineSmoothingPx,
         fadePx: dPx,
@@ -314,15 +316,27 @@ export function segmentImage(
         fixedEnd: c.endsAtJunction,
         closed: c.closedLoop,
       });
-    }
+    };
     // Thinning stops about a radius short of a vessel's free end: extend to the mask's edge.
-    if (!c.closedLoop) polyline = extendFreeEnds(polyline, !c.startsAtJunction, !c.endsAtJunction, mask, width, height, c.diameterUm / umPx);
+    const withEnds = (pl: PointPx[]): PointPx[] => (c.closedLoop ? pl : extendFreeEnds(pl, !c.startsAtJunction, !c.endsAtJunction, mask, width, height, c.diameterUm / umPx));
+    let polyline = withEnds(c.diameterUm < p.centerlineValleyMaxDiameterUm ? toValley(smoothed) : smoothed);
     // A vessel has a visible lumen: a chain fainter than the bar is tissue texture (lumen-contrast.ts).
     if (grayF !== null) {
-      const contrast = lumenContrast(grayF, width, height, polyline, c.diameterUm / umPx, st.scale);
-      if (contrast !== null && contrast < p.chainMinLumenContrast) {
-        faintChains++;
-        continue;
+      const faint = (pl: PointPx[]): boolean => {
+        const contrast = lumenContrast(grayF, width, height, pl, c.diameterUm / umPx, st.scale);
+        return contrast !== null && contrast < p.chainMinLumenContrast;
+      };
+      if (faint(polyline)) {
+        // Two capillaries running close together can fill one mask that the vesselness reads
+        // as a single vessel twice as wide: too wide for the valley refinement, its skeleton
+        // runs in the bright tissue between the two lumens and looks faint. Moved to the
+        // nearer lumen it is a vessel (see CENTERLINE_VALLEY_MAX_SHIFT_REL, with the numbers).
+        const moved = c.diameterUm >= p.centerlineValleyMaxDiameterUm && zValley !== null ? withEnds(toValley(smoothed)) : null;
+        if (moved === null || faint(moved)) {
+          faintChains++;
+          continue;
+        }
+        polyline = moved;
       }
     }
     for (const [x, y] of c.pixels) centerlines[y * width + x] = 1;

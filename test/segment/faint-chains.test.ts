@@ -43,6 +43,26 @@ describe('segmentImage: chains without a visible lumen', () => {
     expect(r.faintChains).toBe(0);
   });
 
+  it('keeps one of two capillaries running close together: the merged trace moves from the bright gap to a lumen instead of being dropped as faint', () => {
+    // Two 7-µm capillaries 4 µm apart (1.3 µm/px): the vesselness reads one 24-µm vessel, too
+    // wide for the valley refinement, so the skeleton runs in the tissue between them.
+    const um = 1.3, W = 160, H = 120;
+    const y1 = 60, y2 = 60 + 11 / um;
+    const im = new Float32Array(W * H);
+    const bar = (y: number, c: number): number => 1 / (1 + Math.exp((Math.abs(y - c) - 3.5 / um) / 0.6));
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) im[y * W + x] = 180 - 70 * Math.max(bar(y, y1), bar(y, y2)) + 6 * Math.sin(x * 0.7) * Math.cos(y * 0.9);
+    const r = segmentImage(im, W, H, { umPerPxX: um, umPerPxY: um });
+    expect(r.segments).toHaveLength(1);
+    expect(r.faintChains).toBe(0);
+    const s = r.segments[0]!;
+    expect(s.diameterUm).toBeGreaterThanOrEqual(DEFAULT_SEGMENT_PARAMS.centerlineValleyMaxDiameterUm);
+    const yMean = s.polyline.reduce((q, p) => q + p[1], 0) / s.polyline.length;
+    expect(Math.min(Math.abs(yMean - y1), Math.abs(yMean - y2))).toBeLessThan(0.5);
+    expect(s.lengthUm).toBeGreaterThan(0.95 * (W - 1) * um);
+    // Without the move the trace would have been lost as faint: its centre is brighter than the tissue around the pair.
+    expect(im[Math.round((y1 + y2) / 2) * W + 80]!).toBeGreaterThan(150);
+  });
+
   it('rejects a negative bar with a typed error', () => {
     expect(() => segmentImage(image(), 240, 120, scale, { chainMinLumenContrast: -0.1 })).toThrow(/chainMinLumenContrast must be a number ≥ 0/);
   });
