@@ -224,15 +224,19 @@ export const CENTERLINE_SMOOTHING_UM = 3;
  * a valley either side of the central light reflex, and refining them too lost a third of
  * the blurred (depth layer 1) venules' length (recall 73 → 67 %, precision 78 %).
  *
- * One exception (segment.ts): a wider chain whose trace fails the lumen bar
+ * One exception (segment.ts, closePair): a wider chain whose trace fails the lumen bar
  * (chainMinLumenContrast) is refined all the same and kept if it then passes. Two capillaries
  * a few µm apart can fill one mask that the vesselness reads as one vessel twice as wide; its
  * skeleton runs in the bright tissue between the lumens, and both capillaries were lost as
  * "faint" (5–7 µm capillaries 4–6 µm apart on a synthetic image). Moved, the trace follows
- * one of them. Full phantom set (25 clips, 2026-12-08): TVD (all) median error 14.4 → 14.1 %,
- * De Backer (all) within ±10 % on 8 → 9 clips, PVD small 22.2 → 22.0 %, pooled small-vessel
- * recall 80.5 → 80.6 %, precision 91.1 → 91.0 % (two clips' rescued traces lie off the
- * truth), flow κ unchanged.
+ * the nearer lumen; refined from the mirror image of that move, a second trace finds the
+ * other, and each gets a first diameter estimate from their distance (0.6 × it), not the
+ * pair's width (which made them "large" vessels: fitted 22–24 µm instead of 5–7). Full phantom
+ * set (25 clips, 2026-12-08): TVD (all) median error 14.4 → 14.1 %, De Backer (all) within
+ * ±10 % on 8 → 9 clips, PVD small 22.2 → 22.0 %, pooled small-vessel recall 80.5 → 80.6 %,
+ * precision 91.1 → 90.9 % (some rescued traces lie off the truth), flow κ unchanged; the
+ * second lumen and the diameter estimate changed no median there (the set's close pairs are
+ * mostly traced on one lumen already, which the refinement does not split).
  */
 export const CENTERLINE_VALLEY_MAX_SHIFT_REL = 1;
 export const CENTERLINE_VALLEY_MAX_DIAMETER_UM = 20;

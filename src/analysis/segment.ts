@@ -320,6 +320,8 @@ export function segmentImage(
     // Thinning stops about a radius short of a vessel's free end: extend to the mask's edge.
     const withEnds = (pl: PointPx[]): PointPx[] => (c.closedLoop ? pl : extendFreeEnds(pl, !c.startsAtJunction, !c.endsAtJunction, mask, width, height, c.diameterUm / umPx));
     let polyline = withEnds(c.diameterUm < p.centerlineValleyMaxDiameterUm ? toValley(smoothed) : smoothed);
+    // The traces this chain becomes, with their first diameter estimate, µm.
+    const traces: { polyline: PointPx[]; diameterUm: number }[] = [{ polyline, diameterUm: c.diameterUm }];
     // A vessel has a visible lumen: a chain fainter than the bar is tissue texture (lumen-contrast.ts).
     if (grayF !== null) {
       const faint = (pl: PointPx[]): boolean => {
@@ -330,23 +332,31 @@ export function segmentImage(
         // Two capillaries running close together can fill one mask that the vesselness reads
         // as a single vessel twice as wide: too wide for the valley refinement, its skeleton
         // runs in the bright tissue between the two lumens and looks faint. Moved to the
-        // nearer lumen it is a vessel (see CENTERLINE_VALLEY_MAX_SHIFT_REL, with the numbers).
-        const moved = c.diameterUm >= p.centerlineValleyMaxDiameterUm && zValley !== null ? withEnds(toValley(smoothed)) : null;
-        if (moved === null || faint(moved)) {
+        // nearer lumen it is a vessel, and the other lumen is found from the mirror image of
+        // that move (see CENTERLINE_VALLEY_MAX_SHIFT_REL, with the numbers).
+        const pair = c.diameterUm >= p.centerlineValleyMaxDiameterUm && zValley !== null ? closePair(smoothed, toValley, withEnds, faint) : null;
+        if (pair === null) {
           faintChains++;
           continue;
         }
-        polyline = moved;
+        traces.length = 0;
+        // Each lumen is at most as wide as the two lie apart (one trace: as the gap's middle
+        // lies from it, twice): the pair's width is no estimate of either.
+        const d = Math.min(c.diameterUm, CLOSE_PAIR_DIAMETER_OF_SEPARATION * (pair.separationPx ?? 2 * pair.movedPx) * umPx);
+        for (const pl of pair.traces) traces.push({ polyline: pl, diameterUm: d });
+        polyline = pair.traces[0]!;
       }
     }
     for (const [x, y] of c.pixels) centerlines[y * width + x] = 1;
-    const m = measurePolyline(polyline, region, st.scale);
     const ends: PointPx[] = [];
     if (c.startsAtJunction) ends.push(c.pixels[0]!);
     if (c.endsAtJunction) ends.push(c.pixels[c.pixels.length - 1]!);
     const maskWidthUm = chainMaskWidthPx(c.pixels, ends, dist, width) * umPx;
-    segments.push({ ...c, polyline, lengthUm: m.lengthUm, maskWidthUm });
-    metricInputs.push({ id: `s${segments.length - 1}`, ...m, diameterUm: c.diameterUm, flowClass: null });
+    for (const t of traces) {
+      const m = measurePolyline(t.polyline, region, st.scale);
+      segments.push({ ...c, polyline: t.polyline, diameterUm: t.diameterUm, lengthUm: m.lengthUm, maskWidthUm });
+      metricInputs.push({ id: `s${segments.length - 1}`, ...m, diameterUm: t.diameterUm, flowClass: null });
+    }
   }
   const skeletonLengthUm = segments.reduce((acc, sg) => acc + sg.lengthUm, 0);
   let areaPx = width * height;
@@ -484,6 +494,45 @@ export function extendFreeEnds(
     if (e !== null) out.unshift(e);
   }
   return out;
+}
+
+/** A close pair's lumens: each is at most this share of the distance between their traces wide (their gap is tissue). */
+export const CLOSE_PAIR_DIAMETER_OF_SEPARATION = 0.6;
+
+/**
+ * The lumens of a chain whose skeleton runs between two close vessels (see segmentImage):
+ * the trace refined from the skeleton (it goes down to the nearer lumen), and the trace
+ * refined from the mirror image of that move across the skeleton (the other lumen), kept
+ * when it is not faint and runs apart from the first — on average at least
+ * CLOSE_PAIR_MIN_SEPARATION_PX and as far from it as the first moved from the skeleton (two
+ * lumens either side of a gap lie about twice that apart; one lumen refound lies on the first).
+ * null when even the first is faint; separationPx is the mean distance between the two
+ * refined traces (null with one trace), movedPx the first trace's mean move from the skeleton.
+ */
+export const CLOSE_PAIR_MIN_SEPARATION_PX = 2;
+function closePair(
+  skeleton: PointPx[],
+  toValley: (pl: PointPx[]) => PointPx[],
+  withEnds: (pl: PointPx[]) => PointPx[],
+  faint: (pl: PointPx[]) => boolean,
+): { traces: PointPx[][]; separationPx: number | null; movedPx: number } | null {
+  const near = toValley(skeleton);
+  const first = withEnds(near);
+  if (faint(first)) return null;
+  const mirrored = skeleton.map((q, i): PointPx => [2 * q[0] - near[i]![0], 2 * q[1] - near[i]![1]]);
+  const far = toValley(mirrored);
+  let moved = 0;
+  let apart = 0;
+  for (let i = 0; i < skeleton.length; i++) {
+    moved += Math.hypot(near[i]![0] - skeleton[i]![0], near[i]![1] - skeleton[i]![1]);
+    apart += Math.hypot(far[i]![0] - near[i]![0], far[i]![1] - near[i]![1]);
+  }
+  moved /= skeleton.length;
+  apart /= skeleton.length;
+  if (!(apart >= CLOSE_PAIR_MIN_SEPARATION_PX && apart >= moved)) return { traces: [first], separationPx: null, movedPx: moved };
+  const second = withEnds(far);
+  if (faint(second)) return { traces: [first], separationPx: null, movedPx: moved };
+  return { traces: [first, second], separationPx: apart, movedPx: moved };
 }
 
 /**
