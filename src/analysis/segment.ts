@@ -319,7 +319,7 @@ export function segmentImage(
     };
     // Thinning stops about a radius short of a vessel's free end: extend to the mask's edge.
     const withEnds = (pl: PointPx[]): PointPx[] => (c.closedLoop ? pl : extendFreeEnds(pl, !c.startsAtJunction, !c.endsAtJunction, mask, width, height, c.diameterUm / umPx));
-    let polyline = withEnds(c.diameterUm < p.centerlineValleyMaxDiameterUm ? toValley(smoothed) : smoothed);
+    const polyline = withEnds(c.diameterUm < p.centerlineValleyMaxDiameterUm ? toValley(smoothed) : smoothed);
     // The traces this chain becomes, with their first diameter estimate, µm.
     const traces: { polyline: PointPx[]; diameterUm: number }[] = [{ polyline, diameterUm: c.diameterUm }];
     // A vessel has a visible lumen: a chain fainter than the bar is tissue texture (lumen-contrast.ts).
@@ -344,7 +344,6 @@ export function segmentImage(
         // lies from it, twice): the pair's width is no estimate of either.
         const d = Math.min(c.diameterUm, CLOSE_PAIR_DIAMETER_OF_SEPARATION * (pair.separationPx ?? 2 * pair.movedPx) * umPx);
         for (const pl of pair.traces) traces.push({ polyline: pl, diameterUm: d });
-        polyline = pair.traces[0]!;
       }
     }
     for (const [x, y] of c.pixels) centerlines[y * width + x] = 1;
@@ -498,6 +497,8 @@ export function extendFreeEnds(
 
 /** A close pair's lumens: each is at most this share of the distance between their traces wide (their gap is tissue). */
 export const CLOSE_PAIR_DIAMETER_OF_SEPARATION = 0.6;
+/** Least mean distance between a close pair's two traces, px (closePair). */
+export const CLOSE_PAIR_MIN_SEPARATION_PX = 2;
 
 /**
  * The lumens of a chain whose skeleton runs between two close vessels (see segmentImage):
@@ -509,7 +510,6 @@ export const CLOSE_PAIR_DIAMETER_OF_SEPARATION = 0.6;
  * null when even the first is faint; separationPx is the mean distance between the two
  * refined traces (null with one trace), movedPx the first trace's mean move from the skeleton.
  */
-export const CLOSE_PAIR_MIN_SEPARATION_PX = 2;
 function closePair(
   skeleton: PointPx[],
   toValley: (pl: PointPx[]) => PointPx[],
