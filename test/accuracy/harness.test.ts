@@ -8,7 +8,7 @@ import { generatePhantom, truthMetricsForRegion, type PhantomTruth } from '../..
 import type { FlowClass } from '../../src/metrics/types.js';
 import { METRIC_BARS, VESSEL_BARS } from './bars.js';
 import { clone, exactEngineResult, unmeasuredEngineResult } from './fake-engine.js';
-import { compareClip, formatClip, formatMarkdown, formatSummary, LUMEN_CONTRAST_BINS, SPREAD_FAR_MARGIN, summarize, truthLumenContrast, weightedKappa, type EngineResult } from './harness.js';
+import { compareClip, formatClip, formatMarkdown, formatSummary, kappaInterval, LUMEN_CONTRAST_BINS, SPREAD_FAR_MARGIN, summarize, truthLumenContrast, weightedKappa, type EngineResult } from './harness.js';
 
 // A septic field with every class (spread flow: some vessels near the thresholds), occluders,
 // borders and an overlay, drifting: the harness sees everything it must handle.
@@ -312,6 +312,23 @@ describe('accuracy harness self-test', () => {
     expect(c2.classifiedLengthShare!).toBeLessThan(0.8);
     expect(c2.classifiedLengthShare!).toBeGreaterThan(0.2);
     expect(formatSummary(summarize('c', [compareClip(cc, half, { id: 'half' })]))).toContain('issue 6, clear-cut clips (1)');
+  });
+
+  it('gives the clear-cut κ a reproducible interval over resampled clips: [1, 1] for perfect clips, wider with fewer or disagreeing clips, null for one clip', () => {
+    const perfect = [[5, 0, 0, 0], [0, 4, 0, 0], [0, 0, 6, 0], [0, 0, 0, 20]];
+    expect(kappaInterval([perfect, perfect, perfect])).toEqual([1, 1]);
+    expect(kappaInterval([perfect])).toBeNull();
+    // Clips that disagree with each other: one perfect, one with stops read continuous.
+    const bad = [[2, 0, 0, 3], [0, 4, 0, 0], [0, 0, 6, 0], [0, 1, 0, 20]];
+    const clips = [perfect, bad, perfect, bad, perfect, bad, perfect, bad];
+    const pooled = weightedKappa(clips.reduce((acc, m) => acc.map((r, i) => r.map((v, j) => v + m[i]![j]!)), [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]))!;
+    const iv = kappaInterval(clips)!;
+    expect(iv[0]).toBeLessThan(pooled);
+    expect(iv[1]).toBeGreaterThan(pooled);
+    expect(iv[1]).toBeLessThanOrEqual(1);
+    expect(kappaInterval(clips)).toEqual(iv); // fixed seed
+    const few = kappaInterval(clips.slice(0, 2))!;
+    expect(few[1] - few[0]).toBeGreaterThan(iv[1] - iv[0]);
   });
 
   it('computes weighted kappa correctly (hand-worked cases)', () => {

@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import type { AnalysedRegion, FlowClass, MetricSet, PointPx } from '../../src/metrics/types.js';
 import { MARGIN_BINS, thresholdMargin, truthMetricsForRegion, type PhantomTruth } from '../../src/phantom/index.js';
 import { partsOutsidePolygons } from '../../src/phantom/occlusion.js';
+import { Rng } from '../../src/phantom/prng.js';
 import type { ClipResult } from '../../src/report/contract.js';
 import { barRows, describeBar, MATCH_TOLERANCE_PX, METRIC_BARS, PAIR_MIN_COVERAGE, PAIR_MIN_LENGTH_UM, VESSEL_BARS, type MetricBar, type MetricKey } from './bars.js';
 
@@ -270,6 +271,37 @@ export function weightedKappa(m: readonly (readonly number[])[]): number | null 
   }
   if (Math.abs(1 - pe) < 1e-12) return po >= 1 - 1e-12 ? 1 : null;
   return (po - pe) / (1 - pe);
+}
+
+/** Resamples of kappaInterval and the seed of its draws (fixed: the interval is reproducible). */
+export const KAPPA_INTERVAL_RESAMPLES = 2000;
+export const KAPPA_INTERVAL_SEED = 20261208;
+
+/**
+ * 95 % percentile interval of the weighted κ of pooled confusion matrices when the clips are
+ * drawn with replacement (a cluster bootstrap: vessels of one clip share its camera, codec and
+ * segmentation, so clips, not vessels, are the independent units). null with fewer than 2
+ * clips or when no resample has a κ.
+ */
+export function kappaInterval(perClip: readonly (readonly (readonly number[])[])[], resamples = KAPPA_INTERVAL_RESAMPLES, seed = KAPPA_INTERVAL_SEED): [number, number] | null {
+  const n = perClip.length;
+  if (n < 2) return null;
+  const rng = new Rng(seed);
+  const k = perClip[0]!.length;
+  const ks: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    for (let i = 0; i < n; i++) {
+      const c = perClip[rng.int(n)]!;
+      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) m[a]![b]! += c[a]![b]!;
+    }
+    const v = weightedKappa(m);
+    if (v !== null) ks.push(v);
+  }
+  if (ks.length === 0) return null;
+  ks.sort((a, b) => a - b);
+  const at = (q: number): number => ks[Math.min(ks.length - 1, Math.max(0, Math.round(q * (ks.length - 1))))]!;
+  return [at(0.025), at(0.975)];
 }
 
 export function median(x: readonly number[]): number | null {
@@ -751,7 +783,16 @@ function pooledFalseLength(comps: readonly ClipComparison[]): SetSummary['vessel
 
 /** Issue 6's bars by flow mode (see flowModeSummary). */
 export interface FlowModeSummary {
-  clearCut: { clips: number; classified: number; confusion: number[][]; weightedKappa: number | null; exactAgreement: number | null; classifiedLengthShare: number | null };
+  clearCut: {
+    clips: number;
+    classified: number;
+    confusion: number[][];
+    weightedKappa: number | null;
+    /** 95 % interval of the weighted κ when the clips are resampled (kappaInterval): how far the bar judgement is from chance. */
+    weightedKappaInterval: [number, number] | null;
+    exactAgreement: number | null;
+    classifiedLengthShare: number | null;
+  };
   spread: { clips: number; classified: number; exactAgreement: number | null; farFromThreshold: number; farExactAgreement: number | null };
 }
 
@@ -772,8 +813,12 @@ export function flowModeSummary(comps: readonly ClipComparison[]): FlowModeSumma
   };
   const clear = comps.filter((c) => c.flowMode === 'classes');
   const cp = matchedSmall(clear);
-  const confusion = [0, 1, 2, 3].map(() => [0, 0, 0, 0]);
-  for (const p of cp) if (p.engineClass !== null) confusion[p.truthClass]![p.engineClass]!++;
+  const confusionOf = (ps: readonly Pair[]): number[][] => {
+    const m = [0, 1, 2, 3].map(() => [0, 0, 0, 0]);
+    for (const p of ps) if (p.engineClass !== null) m[p.truthClass]![p.engineClass]!++;
+    return m;
+  };
+  const confusion = confusionOf(cp);
   const matchedUm = cp.reduce((a, p) => a + p.truthLengthUm * p.coverage, 0);
   const classifiedUm = cp.filter((p) => p.engineClass !== null).reduce((a, p) => a + p.truthLengthUm * p.coverage, 0);
   const spread = comps.filter((c) => c.flowMode === 'spread');
@@ -785,6 +830,7 @@ export function flowModeSummary(comps: readonly ClipComparison[]): FlowModeSumma
       classified: cp.filter((p) => p.engineClass !== null).length,
       confusion,
       weightedKappa: weightedKappa(confusion),
+      weightedKappaInterval: kappaInterval(clear.filter((c) => c.vessels.measured).map((c) => confusionOf(matchedSmall([c])))),
       exactAgreement: exact(cp),
       classifiedLengthShare: matchedUm > 0 ? classifiedUm / matchedUm : null,
     },
@@ -969,7 +1015,7 @@ export function formatSummary(s: SetSummary, extra: { engineVersion?: string; ru
     const fm = v.byFlowMode;
     if (fm.clearCut.clips > 0) {
       const c = fm.clearCut;
-      L.push(`   issue 6, clear-cut clips (${c.clips}), matched small vessels: ${c.classified} classified, exact ${pct(c.exactAgreement)} (bar ≥ 90 %), weighted κ ${c.weightedKappa === null ? '—' : c.weightedKappa.toFixed(3)} (bar ≥ 0.85), ${pct(c.classifiedLengthShare)} of their matched length classified (bar ≥ 80 %); confusion (rows truth 0–3): ${c.confusion.map((r) => r.join(' ')).join(' | ')}`);
+      L.push(`   issue 6, clear-cut clips (${c.clips}), matched small vessels: ${c.classified} classified, exact ${pct(c.exactAgreement)} (bar ≥ 90 %), weighted κ ${c.weightedKappa === null ? '—' : c.weightedKappa.toFixed(3)} (bar ≥ 0.85${c.weightedKappaInterval === null ? '' : `; 95 % interval over resampled clips ${c.weightedKappaInterval[0].toFixed(3)}–${c.weightedKappaInterval[1].toFixed(3)}`}), ${pct(c.classifiedLengthShare)} of their matched length classified (bar ≥ 80 %); confusion (rows truth 0–3): ${c.confusion.map((r) => r.join(' ')).join(' | ')}`);
     }
     if (fm.spread.clips > 0) {
       const sp = fm.spread;
