@@ -321,7 +321,7 @@ export function segmentImage(
     const withEnds = (pl: PointPx[]): PointPx[] => (c.closedLoop ? pl : extendFreeEnds(pl, !c.startsAtJunction, !c.endsAtJunction, mask, width, height, c.diameterUm / umPx));
     const polyline = withEnds(c.diameterUm < p.centerlineValleyMaxDiameterUm ? toValley(smoothed) : smoothed);
     // The traces this chain becomes, with their first diameter estimate, µm.
-    const traces: { polyline: PointPx[]; diameterUm: number }[] = [{ polyline, diameterUm: c.diameterUm }];
+    let traces: { polyline: PointPx[]; diameterUm: number }[] = [{ polyline, diameterUm: c.diameterUm }];
     // A vessel has a visible lumen: a chain fainter than the bar is tissue texture (lumen-contrast.ts).
     if (grayF !== null) {
       const faint = (pl: PointPx[]): boolean => {
@@ -339,11 +339,10 @@ export function segmentImage(
           faintChains++;
           continue;
         }
-        traces.length = 0;
         // Each lumen is at most as wide as the two lie apart (one trace: as the gap's middle
         // lies from it, twice): the pair's width is no estimate of either.
         const d = Math.min(c.diameterUm, CLOSE_PAIR_DIAMETER_OF_SEPARATION * (pair.separationPx ?? 2 * pair.movedPx) * umPx);
-        for (const pl of pair.traces) traces.push({ polyline: pl, diameterUm: d });
+        traces = pair.traces.map((pl) => ({ polyline: pl, diameterUm: d }));
       }
     }
     for (const [x, y] of c.pixels) centerlines[y * width + x] = 1;

@@ -26,6 +26,7 @@ import type { AnalysedRegion, FlowClass, MetricSet, PointPx } from '../../src/me
 import { MARGIN_BINS, thresholdMargin, truthMetricsForRegion, type PhantomTruth } from '../../src/phantom/index.js';
 import { partsOutsidePolygons } from '../../src/phantom/occlusion.js';
 import { Rng } from '../../src/phantom/prng.js';
+import { bilinear } from '../../src/quality/image-tools.js';
 import type { ClipResult } from '../../src/report/contract.js';
 import { barRows, describeBar, MATCH_TOLERANCE_PX, METRIC_BARS, PAIR_MIN_COVERAGE, PAIR_MIN_LENGTH_UM, VESSEL_BARS, type MetricBar, type MetricKey } from './bars.js';
 
@@ -1067,27 +1068,14 @@ export async function writeResults(dir: string, report: { summary: SetSummary; c
   return { json, md };
 }
 
-/** Bilinear sample of an image at (x, y) px; NaN outside. */
-function sampleAt(im: Float32Array, w: number, h: number, x: number, y: number): number {
-  if (!(x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1)) return Number.NaN;
-  const x0 = Math.min(Math.floor(x), w - 2 < 0 ? 0 : w - 2);
-  const y0 = Math.min(Math.floor(y), h - 2 < 0 ? 0 : h - 2);
-  const fx = x - x0;
-  const fy = y - y0;
-  const x1 = Math.min(x0 + 1, w - 1);
-  const y1 = Math.min(y0 + 1, h - 1);
-  const a = im[y0 * w + x0]! * (1 - fx) + im[y0 * w + x1]! * fx;
-  const b = im[y1 * w + x0]! * (1 - fx) + im[y1 * w + x1]! * fx;
-  return a * (1 - fy) + b * fy;
-}
-
 /**
  * A truth vessel's lumen contrast on the mean image: along its centerline (reference-frame px,
  * points ~1 px apart or closer), (ring − centre) / ring, the ring the median of samples across
  * the vessel from its radius + 3 µm to its radius + 8 µm on both sides; the vessel's value is
- * the median over its points (null when none is inside the image). Written here, not imported:
- * the harness does not use the engine's code to judge it (the definition matches the engine's
- * chain filter so the bins can be read against its bar).
+ * the median over its points (null when none is inside the image). The measure is written here,
+ * not imported from src/analysis (the harness does not use the engine's decisions to judge it;
+ * the definition matches the engine's chain filter so the bins can be read against its bar);
+ * only the plain bilinear sampler is shared.
  */
 export function truthLumenContrast(mean: { image: Float32Array; width: number; height: number }, pointsPx: readonly PointPx[], diameterPx: number, umPerPx: number): number | null {
   const { image, width: w, height: h } = mean;
@@ -1096,11 +1084,6 @@ export function truthLumenContrast(mean: { image: Float32Array; width: number; h
   const outer = r + 8 / umPerPx;
   const values: number[] = [];
   const ring: number[] = [];
-  const med = (xs: number[]): number => {
-    const a = [...xs].sort((p, q) => p - q);
-    const m = a.length >> 1;
-    return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
-  };
   for (let i = 1; i < pointsPx.length - 1; i++) {
     const a = pointsPx[i - 1]!;
     const b = pointsPx[i + 1]!;
@@ -1109,18 +1092,18 @@ export function truthLumenContrast(mean: { image: Float32Array; width: number; h
     const nx = -(b[1] - a[1]) / len;
     const ny = (b[0] - a[0]) / len;
     const [x, y] = pointsPx[i]!;
-    const centre = sampleAt(image, w, h, x, y);
+    const centre = bilinear(image, w, h, x, y);
     if (Number.isNaN(centre)) continue;
     ring.length = 0;
     for (let d = inner; d <= outer + 1e-9; d += 1) {
       for (const sgn of [1, -1]) {
-        const v = sampleAt(image, w, h, x + sgn * d * nx, y + sgn * d * ny);
+        const v = bilinear(image, w, h, x + sgn * d * nx, y + sgn * d * ny);
         if (!Number.isNaN(v)) ring.push(v);
       }
     }
     if (ring.length === 0) continue;
-    const bg = med(ring);
+    const bg = median(ring)!;
     if (bg > 0) values.push((bg - centre) / bg);
   }
-  return values.length > 0 ? med(values) : null;
+  return median(values);
 }
